@@ -1,0 +1,36 @@
+namespace FlowStream;
+
+/// <summary>Options of the FlowStream engine, its limits and its event bus. Configure them with <c>AddFlowStream(options => ...)</c>.</summary>
+/// <remarks>The options are validated when the engine is first resolved; an out-of-range value gives an <c>OptionsValidationException</c> that names it.</remarks>
+public sealed class FlowStreamOptions
+{
+    /// <summary>Gets or sets the most nodes a workflow may have. Default 1,000; at least 1.</summary>
+    public int MaxNodesPerWorkflow { get; set; } = 1_000;
+
+    /// <summary>Gets or sets the largest parameters object a node may have, in bytes of compact UTF-8 JSON. Default 256 KiB; at least 1.</summary>
+    public int MaxParametersBytesPerNode { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Gets or sets how many nodes of one execution may run at once when neither the request nor the workflow's settings say.
+    /// Default 1: the nodes run one at a time in topological order, ties broken by definition order. At least 1.
+    /// </summary>
+    public int DefaultMaxDegreeOfParallelism { get; set; } = 1;
+
+    /// <summary>Gets or sets the most events kept in one execution's log for replay. Default 100,000; at least 1.</summary>
+    public int MaxRetainedEventsPerExecution { get; set; } = 100_000;
+
+    /// <summary>Gets or sets the most bytes of event JSON kept in one execution's log for replay. Default 64 MiB; at least 1.</summary>
+    public long MaxRetainedEventBytesPerExecution { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how many events a subscriber may have queued before it is switched to catching up from the log.
+    /// Default 1,024; at least 1.
+    /// </summary>
+    public int SubscriberBufferCapacity { get; set; } = 1_024;
+
+    /// <summary>Gets or sets how long a finished execution stays available (status, replay). Default 10 minutes; more than zero.</summary>
+    public TimeSpan FinishedExecutionTimeToLive { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets the most finished executions kept; the oldest are evicted first. Default 1,000; at least 0.</summary>
+    public int MaxFinishedExecutions { get; set; } = 1_000;
+}

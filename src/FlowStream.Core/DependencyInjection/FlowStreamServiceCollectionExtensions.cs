@@ -1,0 +1,61 @@
+using FlowStream;
+using FlowStream.DependencyInjection;
+using FlowStream.Engine;
+using FlowStream.Events;
+using FlowStream.Nodes;
+using FlowStream.Nodes.BuiltIn;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers FlowStream with a service collection.</summary>
+public static class FlowStreamServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the FlowStream engine (<see cref="IWorkflowEngine"/>), the in-memory event bus (<see cref="IExecutionEventBus"/>)
+    /// and the built-in node types (<see cref="BuiltInNodeTypes"/>). Calling it again is harmless: it only adds the
+    /// options configuration it is given.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures <see cref="FlowStreamOptions"/>; optional.</param>
+    /// <returns>A builder to register node types with.</returns>
+    /// <remarks>
+    /// The engine takes <see cref="TimeProvider"/> and <c>ILoggerFactory</c> from the container when they are registered
+    /// (<see cref="TimeProvider.System"/> and no logging otherwise).
+    /// </remarks>
+    public static FlowStreamBuilder AddFlowStream(this IServiceCollection services, Action<FlowStreamOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new FlowStreamBuilder(services);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(FlowStreamMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<FlowStreamMarker>();
+        services.AddOptions<FlowStreamOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlowStreamOptions>, FlowStreamOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IExecutionEventBus, InMemoryExecutionEventBus>();
+        services.TryAddSingleton<NodeTypeRegistry>();
+        services.TryAddSingleton<WorkflowEngine>();
+        services.TryAddSingleton<IWorkflowEngine>(static sp => sp.GetRequiredService<WorkflowEngine>());
+
+        builder
+            .AddNode<ManualTriggerNode>(BuiltInNodeTypes.ManualTrigger)
+            .AddNode<NoOpNode>(BuiltInNodeTypes.NoOp)
+            .AddNode<SetNode>(BuiltInNodeTypes.Set)
+            .AddNode<WaitNode>(BuiltInNodeTypes.Wait)
+            .AddNode<StopAndErrorNode>(BuiltInNodeTypes.StopAndError);
+        return builder;
+    }
+
+    /// <summary>Marks a service collection that <see cref="AddFlowStream"/> has already set up.</summary>
+    private sealed class FlowStreamMarker;
+}

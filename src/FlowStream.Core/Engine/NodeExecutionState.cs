@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace FlowStream;
+
+/// <summary>A snapshot of one node's state within an execution.</summary>
+public sealed class NodeExecutionState
+{
+    internal NodeExecutionState(string name, string type, NodeExecutionStatus status, int attempts, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, JsonElement? output, string? errorMessage)
+    {
+        Name = name;
+        Type = type;
+        Status = status;
+        Attempts = attempts;
+        StartedAt = startedAt;
+        FinishedAt = finishedAt;
+        Output = output;
+        ErrorMessage = errorMessage;
+    }
+
+    /// <summary>Gets the node's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the node's type.</summary>
+    public string Type { get; }
+
+    /// <summary>Gets the node's status.</summary>
+    public NodeExecutionStatus Status { get; }
+
+    /// <summary>Gets how many attempts were made (0 if the node never ran).</summary>
+    public int Attempts { get; }
+
+    /// <summary>Gets when the node started, if it did.</summary>
+    public DateTimeOffset? StartedAt { get; }
+
+    /// <summary>Gets when the node finished, if it did.</summary>
+    public DateTimeOffset? FinishedAt { get; }
+
+    /// <summary>Gets the node's output, when it succeeded (or failed with <c>continueOnFail</c>: then the error object).</summary>
+    public JsonElement? Output { get; }
+
+    /// <summary>Gets the error message, when the node failed, timed out or was canceled.</summary>
+    public string? ErrorMessage { get; }
+}

@@ -1,0 +1,30 @@
+namespace FlowStream;
+
+/// <summary>The <c>type</c> values of execution events (DESIGN.md, "Wire contract").</summary>
+/// <remarks>Clients must ignore types they do not know: new types may be added.</remarks>
+public static class ExecutionEventTypes
+{
+    /// <summary>The first event of every execution.</summary>
+    public const string ExecutionStarted = "executionStarted";
+
+    /// <summary>A node starts (once per node, before its first attempt).</summary>
+    public const string NodeExecutionBefore = "nodeExecutionBefore";
+
+    /// <summary>A node has finished: success, error, canceled, or skipped (disabled).</summary>
+    public const string NodeExecutionAfter = "nodeExecutionAfter";
+
+    /// <summary>A running node reported partial output (for example a text delta of a language model).</summary>
+    public const string NodeExecutionProgress = "nodeExecutionProgress";
+
+    /// <summary>A node's attempt failed and it will be tried again after <c>waitMs</c>.</summary>
+    public const string NodeExecutionRetry = "nodeExecutionRetry";
+
+    /// <summary>The execution was paused: no new node starts until it is resumed.</summary>
+    public const string ExecutionPaused = "executionPaused";
+
+    /// <summary>The execution was resumed.</summary>
+    public const string ExecutionResumed = "executionResumed";
+
+    /// <summary>The last event of every execution, whatever happened.</summary>
+    public const string ExecutionFinished = "executionFinished";
+}

@@ -1,0 +1,14 @@
+namespace FlowStream;
+
+/// <summary>A directed edge of a workflow: <see cref="To"/> runs after <see cref="From"/> has succeeded.</summary>
+public sealed class ConnectionDefinition
+{
+    /// <summary>Gets the name of the node the connection starts at.</summary>
+    public string From { get; init; } = "";
+
+    /// <summary>Gets the name of the node the connection leads to.</summary>
+    public string To { get; init; } = "";
+
+    /// <inheritdoc />
+    public override string ToString() => $"{From} -> {To}";
+}

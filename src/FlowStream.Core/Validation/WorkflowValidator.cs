@@ -1,0 +1,355 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text.Json;
+using FlowStream.Templates;
+
+namespace FlowStream.Validation;
+
+/// <summary>Checks a workflow before it runs and compiles it into a <see cref="WorkflowGraph"/>. Reports every problem at once.</summary>
+internal static class WorkflowValidator
+{
+    public static WorkflowGraph? Validate(WorkflowDefinition workflow, Func<string, bool> isKnownType, FlowStreamOptions options, int? maxDegreeOfParallelism, List<WorkflowValidationProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        var nodes = (workflow.Nodes ?? []).ToArray();
+        var connections = workflow.Connections ?? [];
+
+        if (nodes.Length == 0)
+        {
+            problems.Add(new(WorkflowValidationCodes.NoNodes, "The workflow has no nodes."));
+        }
+
+        if (nodes.Length > options.MaxNodesPerWorkflow)
+        {
+            problems.Add(new(WorkflowValidationCodes.TooManyNodes, $"The workflow has {nodes.Length} nodes; at most {options.MaxNodesPerWorkflow} are allowed."));
+        }
+
+        var dop = maxDegreeOfParallelism ?? workflow.Settings?.MaxDegreeOfParallelism;
+        if (dop is < 1)
+        {
+            problems.Add(new(WorkflowValidationCodes.InvalidParallelism, $"The maximum degree of parallelism must be at least 1 (was {dop})."));
+        }
+
+        var indexByName = new Dictionary<string, int>(nodes.Length, StringComparer.Ordinal);
+        var hasTemplates = new bool[nodes.Length];
+        var duplicates = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = nodes[i];
+            if (node is null)
+            {
+                problems.Add(new(WorkflowValidationCodes.EmptyNodeName, $"Node #{i + 1} is null."));
+                nodes[i] = node = new NodeDefinition();
+                continue;
+            }
+
+            var label = string.IsNullOrWhiteSpace(node.Name) ? $"#{i + 1}" : $"'{node.Name}'";
+            if (string.IsNullOrWhiteSpace(node.Name))
+            {
+                problems.Add(new(WorkflowValidationCodes.EmptyNodeName, $"Node #{i + 1} has an empty name."));
+            }
+            else if (!indexByName.TryAdd(node.Name, i) && duplicates.Add(node.Name))
+            {
+                problems.Add(new(WorkflowValidationCodes.DuplicateNodeName, $"More than one node is named '{node.Name}'.", node.Name));
+            }
+
+            if (string.IsNullOrWhiteSpace(node.Type))
+            {
+                problems.Add(new(WorkflowValidationCodes.EmptyNodeType, $"Node {label} has an empty type.", NullIfEmpty(node.Name)));
+            }
+            else if (!isKnownType(node.Type))
+            {
+                problems.Add(new(WorkflowValidationCodes.UnknownNodeType, $"Node {label} has type '{node.Type}', which has no registered handler.", NullIfEmpty(node.Name)));
+            }
+
+            var parameters = node.Parameters;
+            if (parameters.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
+            {
+                problems.Add(new(WorkflowValidationCodes.InvalidParameters, $"The parameters of node {label} must be a JSON object, not {parameters.ValueKind}.", NullIfEmpty(node.Name)));
+            }
+            else if (parameters.ValueKind == JsonValueKind.Object)
+            {
+                var size = CompactSize(parameters);
+                if (size > options.MaxParametersBytesPerNode)
+                {
+                    problems.Add(new(WorkflowValidationCodes.ParametersTooLarge, $"The parameters of node {label} take {size} bytes; at most {options.MaxParametersBytesPerNode} are allowed.", NullIfEmpty(node.Name)));
+                }
+
+                hasTemplates[i] = TemplateResolver.ContainsTemplate(parameters);
+            }
+
+            if (node.Retry is { } retry && (retry.MaxTries < 1 || retry.WaitMs < 0 || !(retry.BackoffMultiplier >= 1) || double.IsInfinity(retry.BackoffMultiplier)))
+            {
+                problems.Add(new(WorkflowValidationCodes.InvalidRetry, $"The retry policy of node {label} is out of range: maxTries must be at least 1, waitMs at least 0, backoffMultiplier at least 1.", NullIfEmpty(node.Name)));
+            }
+
+            if (node.TimeoutMs is <= 0)
+            {
+                problems.Add(new(WorkflowValidationCodes.InvalidTimeout, $"The timeout of node {label} must be more than 0 ms (was {node.TimeoutMs}).", NullIfEmpty(node.Name)));
+            }
+        }
+
+        var predecessors = new List<int>[nodes.Length];
+        var successors = new List<int>[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            predecessors[i] = [];
+            successors[i] = [];
+        }
+
+        var edges = new HashSet<(int, int)>();
+        foreach (var connection in connections)
+        {
+            if (connection is null)
+            {
+                continue;
+            }
+
+            var knownFrom = indexByName.TryGetValue(connection.From ?? "", out var from);
+            var knownTo = indexByName.TryGetValue(connection.To ?? "", out var to);
+            if (!knownFrom)
+            {
+                problems.Add(new(WorkflowValidationCodes.UnknownConnectionSource, $"Connection '{connection}' starts at '{connection.From}', which is not a node of this workflow.", connection: connection));
+            }
+
+            if (!knownTo)
+            {
+                problems.Add(new(WorkflowValidationCodes.UnknownConnectionTarget, $"Connection '{connection}' leads to '{connection.To}', which is not a node of this workflow.", connection: connection));
+            }
+
+            if (!knownFrom || !knownTo)
+            {
+                continue;
+            }
+
+            if (from == to)
+            {
+                problems.Add(new(WorkflowValidationCodes.SelfLoop, $"Connection '{connection}' leads from node '{connection.From}' to itself.", connection.From, connection));
+                continue;
+            }
+
+            if (edges.Add((from, to)))
+            {
+                successors[from].Add(to);
+                predecessors[to].Add(from);
+            }
+        }
+
+        foreach (var cycle in FindCycles(successors))
+        {
+            var names = cycle.Select(i => nodes[i].Name).ToArray();
+            problems.Add(new(WorkflowValidationCodes.Cycle, $"Connections form a cycle: {string.Join(" -> ", names)} -> {names[0]}.", nodeNames: names));
+        }
+
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        return new WorkflowGraph(
+            workflow,
+            nodes,
+            [.. predecessors.Select(p => p.ToArray())],
+            [.. successors.Select(s => s.ToArray())],
+            hasTemplates,
+            indexByName.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>One cycle per strongly connected component with more than one node, as a path in cycle order.</summary>
+    private static List<int[]> FindCycles(List<int>[] successors)
+    {
+        var n = successors.Length;
+        var cycles = new List<int[]>();
+
+        // Kahn's algorithm first: an acyclic graph (the usual case) costs O(n + e) and nothing more.
+        var inDegree = new int[n];
+        foreach (var list in successors)
+        {
+            foreach (var s in list)
+            {
+                inDegree[s]++;
+            }
+        }
+
+        var queue = new Queue<int>();
+        for (var i = 0; i < n; i++)
+        {
+            if (inDegree[i] == 0)
+            {
+                queue.Enqueue(i);
+            }
+        }
+
+        var removed = 0;
+        while (queue.TryDequeue(out var i))
+        {
+            removed++;
+            foreach (var s in successors[i])
+            {
+                if (--inDegree[s] == 0)
+                {
+                    queue.Enqueue(s);
+                }
+            }
+        }
+
+        if (removed == n)
+        {
+            return cycles;
+        }
+
+        // Tarjan's strongly connected components (iterative), over the nodes Kahn could not remove.
+        var index = new int[n];
+        var low = new int[n];
+        var onStack = new bool[n];
+        Array.Fill(index, -1);
+        var stack = new Stack<int>();
+        var counter = 0;
+        var components = new List<List<int>>();
+        for (var root = 0; root < n; root++)
+        {
+            if (inDegree[root] == 0 || index[root] >= 0)
+            {
+                continue;
+            }
+
+            var work = new Stack<(int Node, int Next)>();
+            work.Push((root, 0));
+            index[root] = low[root] = counter++;
+            stack.Push(root);
+            onStack[root] = true;
+            while (work.Count > 0)
+            {
+                var (v, next) = work.Pop();
+                if (next < successors[v].Count)
+                {
+                    work.Push((v, next + 1));
+                    var w = successors[v][next];
+                    if (inDegree[w] == 0)
+                    {
+                        continue;
+                    }
+
+                    if (index[w] < 0)
+                    {
+                        index[w] = low[w] = counter++;
+                        stack.Push(w);
+                        onStack[w] = true;
+                        work.Push((w, 0));
+                    }
+                    else if (onStack[w])
+                    {
+                        low[v] = Math.Min(low[v], index[w]);
+                    }
+
+                    continue;
+                }
+
+                if (work.Count > 0)
+                {
+                    var parent = work.Peek().Node;
+                    low[parent] = Math.Min(low[parent], low[v]);
+                }
+
+                if (low[v] == index[v])
+                {
+                    var component = new List<int>();
+                    int w;
+                    do
+                    {
+                        w = stack.Pop();
+                        onStack[w] = false;
+                        component.Add(w);
+                    }
+                    while (w != v);
+
+                    if (component.Count > 1)
+                    {
+                        components.Add(component);
+                    }
+                }
+            }
+        }
+
+        foreach (var component in components.OrderBy(c => c.Min()))
+        {
+            cycles.Add(ShortestCycleThrough(component.Min(), [.. component], successors));
+        }
+
+        return cycles;
+    }
+
+    /// <summary>The shortest cycle from <paramref name="start"/> back to itself inside one component.</summary>
+    private static int[] ShortestCycleThrough(int start, HashSet<int> component, List<int>[] successors)
+    {
+        var parent = new Dictionary<int, int>();
+        var queue = new Queue<int>();
+        queue.Enqueue(start);
+        while (queue.TryDequeue(out var v))
+        {
+            foreach (var w in successors[v])
+            {
+                if (!component.Contains(w))
+                {
+                    continue;
+                }
+
+                if (w == start)
+                {
+                    var path = new List<int> { v };
+                    while (path[^1] != start)
+                    {
+                        path.Add(parent[path[^1]]);
+                    }
+
+                    path.Reverse();
+                    return [.. path];
+                }
+
+                if (parent.TryAdd(w, v))
+                {
+                    queue.Enqueue(w);
+                }
+            }
+        }
+
+        return [.. component.Order()];
+    }
+
+    private static long CompactSize(JsonElement element)
+    {
+        var counter = new CountingBufferWriter();
+        using (var writer = new Utf8JsonWriter(counter))
+        {
+            element.WriteTo(writer);
+        }
+
+        return counter.Count;
+    }
+
+    /// <summary>Counts bytes written without keeping them.</summary>
+    private sealed class CountingBufferWriter : IBufferWriter<byte>
+    {
+        private byte[] _scratch = new byte[4096];
+
+        public long Count { get; private set; }
+
+        public void Advance(int count) => Count += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Scratch(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Scratch(sizeHint);
+
+        private byte[] Scratch(int sizeHint)
+        {
+            if (sizeHint > _scratch.Length)
+            {
+                _scratch = new byte[sizeHint];
+            }
+
+            return _scratch;
+        }
+    }
+}
