@@ -34,6 +34,7 @@ internal sealed class ExecutionRunner
     private readonly CancellationTokenSource _cts = new();
     private readonly Channel<int> _signals = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly TaskCompletionSource<ExecutionStatus> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _pausedAndIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ArrayBufferWriter<byte> _eventBuffer = new(512);
     private readonly Utf8JsonWriter _eventWriter;
     private readonly ILogger _logger;
@@ -50,6 +51,7 @@ internal sealed class ExecutionRunner
     private string? _failureMessage;
     private string? _failedNode;
     private int _completedNodes;
+    private int _passedNodes;
     private int _executedNodes;
     private long _executedMsTotal;
 
@@ -92,6 +94,9 @@ internal sealed class ExecutionRunner
     public Task<ExecutionStatus> Completion => _completion.Task;
 
     public int MaxDegreeOfParallelism => _maxDegreeOfParallelism;
+
+    /// <summary>Completes the first time the coordinator waits while paused with no node running (a quiesced pause).</summary>
+    internal Task PausedAndIdle => _pausedAndIdle.Task;
 
     /// <summary>Publishes <c>executionStarted</c> and sets the coordinator going on the thread pool.</summary>
     public void Start()
@@ -300,6 +305,11 @@ internal sealed class ExecutionRunner
                     break;
                 }
 
+                if (running == 0)
+                {
+                    _pausedAndIdle.TrySetResult();
+                }
+
                 var signal = await reader.ReadAsync().ConfigureAwait(false);
                 if (signal != WakeSignal)
                 {
@@ -310,7 +320,7 @@ internal sealed class ExecutionRunner
 
             lock (_lock)
             {
-                status = _cancelRequested && _completedNodes < _slots.Length ? ExecutionStatus.Canceled
+                status = _cancelRequested && _passedNodes < _slots.Length ? ExecutionStatus.Canceled
                     : _failed ? ExecutionStatus.Error
                     : ExecutionStatus.Success;
             }
@@ -569,6 +579,11 @@ internal sealed class ExecutionRunner
             slot.ErrorMessage = outcome.ErrorMessage;
             slot.LetsSuccessorsRun = outcome.Status is NodeExecutionStatus.Success or NodeExecutionStatus.Skipped || continued;
             _completedNodes++;
+            if (slot.LetsSuccessorsRun)
+            {
+                _passedNodes++;
+            }
+
             if (outcome.Status != NodeExecutionStatus.Skipped)
             {
                 _executedNodes++;

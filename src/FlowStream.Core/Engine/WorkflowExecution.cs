@@ -70,6 +70,8 @@ public sealed class WorkflowExecution
     /// <returns><see langword="false"/> if the execution had already finished.</returns>
     public bool Resume() => _runner.Resume();
 
+    internal Engine.ExecutionRunner Runner => _runner;
+
     /// <inheritdoc />
     public override string ToString() => $"Execution {Id} of '{Workflow.Id}': {Status}";
 }
