@@ -101,6 +101,8 @@ internal sealed class ExecutionRunner
     /// <summary>Publishes <c>executionStarted</c> and sets the coordinator going on the thread pool.</summary>
     public void Start()
     {
+        // The execution's activity is the parent of its node activities, but not the caller's current activity.
+        var callerActivity = Activity.Current;
         _activity = FlowStreamTelemetry.ActivitySource.StartActivity("FlowStream.Execution", ActivityKind.Internal);
         _activity?.SetTag(FlowStreamTelemetry.WorkflowIdTag, Graph.Definition.Id);
         _activity?.SetTag(FlowStreamTelemetry.ExecutionIdTag, ExecutionId);
@@ -119,6 +121,7 @@ internal sealed class ExecutionRunner
 
         Log.ExecutionStarted(_logger, ExecutionId, Graph.Definition.Id, _slots.Length, _maxDegreeOfParallelism);
         _ = Task.Run(RunAsync);
+        Activity.Current = callerActivity;
     }
 
     public bool Cancel()
@@ -342,6 +345,10 @@ internal sealed class ExecutionRunner
             {
                 Log.SchedulerFailed(_logger, ExecutionId, ex);
             }
+
+            // Completion means: executionFinished is published and the execution's services are disposed.
+            _engine.OnFinished(this);
+            _completion.TrySetResult(status);
         }
     }
 
@@ -376,7 +383,7 @@ internal sealed class ExecutionRunner
         var started = _engine.TimeProvider.GetTimestamp();
         JsonElement input = default;
         NodeOutcome outcome;
-        using var activity = FlowStreamTelemetry.ActivitySource.StartActivity("FlowStream.Node", ActivityKind.Internal);
+        var activity = FlowStreamTelemetry.ActivitySource.StartActivity("FlowStream.Node", ActivityKind.Internal);
         try
         {
             activity?.SetTag(FlowStreamTelemetry.NodeNameTag, node.Name);
@@ -408,6 +415,7 @@ internal sealed class ExecutionRunner
 
         var elapsed = _engine.TimeProvider.GetElapsedTime(started);
         activity?.SetTag(FlowStreamTelemetry.StatusTag, StatusText(outcome.Status));
+        activity?.Dispose();
         Complete(index, outcome, elapsed);
         _signals.Writer.TryWrite(index);
     }
@@ -661,8 +669,6 @@ internal sealed class ExecutionRunner
         _activity?.SetTag(FlowStreamTelemetry.StatusTag, StatusText(status));
         _activity?.Dispose();
         _eventWriter.Dispose();
-        _engine.OnFinished(this);
-        _completion.TrySetResult(status);
     }
 
     private JsonElement MergeInput(int index)
