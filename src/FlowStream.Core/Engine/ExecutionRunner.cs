@@ -287,10 +287,11 @@ internal sealed class ExecutionRunner
             var reader = _signals.Reader;
             while (true)
             {
-                while (running < _maxDegreeOfParallelism && ready.Count > 0 && CanStartNodes())
+                while (running < _maxDegreeOfParallelism && ready.TryPeek(out var next, out _) && TryStartNode(next))
                 {
+                    ready.Dequeue();
                     running++;
-                    _ = RunNodeAsync(ready.Dequeue());
+                    _ = RunNodeAsync(next);
 
                     // Nodes that finished synchronously hand their successors over at once.
                     while (reader.TryRead(out var done))
@@ -352,11 +353,34 @@ internal sealed class ExecutionRunner
         }
     }
 
-    private bool CanStartNodes()
+    /// <summary>
+    /// Marks a node running and publishes its <c>nodeExecutionBefore</c>, unless the execution is paused, canceled or failed.
+    /// The check and the event are one step under <see cref="_lock"/>: a failure, cancel or pause published by another thread
+    /// is never followed by a node start.
+    /// </summary>
+    private bool TryStartNode(int index)
     {
+        var node = Graph.Nodes[index];
+        var slot = _slots[index];
         lock (_lock)
         {
-            return !_paused && !_cancelRequested && !_failed;
+            if (_paused || _cancelRequested || _failed)
+            {
+                return false;
+            }
+
+            slot.Status = NodeExecutionStatus.Running;
+            slot.StartedAt = _engine.TimeProvider.GetUtcNow();
+            slot.Attempts = 1;
+            Publish(ExecutionEventTypes.NodeExecutionBefore, new NodeExecutionBeforeData
+            {
+                ExecutionId = ExecutionId,
+                NodeName = node.Name,
+                NodeType = node.Type,
+                StartedAt = FormatTime(slot.StartedAt.Value),
+                Attempt = 1,
+            }, FlowStreamJsonContext.Default.NodeExecutionBeforeData);
+            return true;
         }
     }
 
@@ -379,7 +403,6 @@ internal sealed class ExecutionRunner
     private async Task RunNodeAsync(int index)
     {
         var node = Graph.Nodes[index];
-        var slot = _slots[index];
         var started = _engine.TimeProvider.GetTimestamp();
         JsonElement input = default;
         NodeOutcome outcome;
@@ -389,21 +412,6 @@ internal sealed class ExecutionRunner
             activity?.SetTag(FlowStreamTelemetry.NodeNameTag, node.Name);
             activity?.SetTag(FlowStreamTelemetry.NodeTypeTag, node.Type);
             input = MergeInput(index);
-            lock (_lock)
-            {
-                slot.Status = NodeExecutionStatus.Running;
-                slot.StartedAt = _engine.TimeProvider.GetUtcNow();
-                slot.Attempts = 1;
-                Publish(ExecutionEventTypes.NodeExecutionBefore, new NodeExecutionBeforeData
-                {
-                    ExecutionId = ExecutionId,
-                    NodeName = node.Name,
-                    NodeType = node.Type,
-                    StartedAt = FormatTime(slot.StartedAt.Value),
-                    Attempt = 1,
-                }, FlowStreamJsonContext.Default.NodeExecutionBeforeData);
-            }
-
             outcome = node.Disabled
                 ? new NodeOutcome(NodeExecutionStatus.Skipped, input, null)
                 : await RunAttemptsAsync(index, input).ConfigureAwait(false);

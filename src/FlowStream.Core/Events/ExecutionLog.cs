@@ -156,6 +156,11 @@ internal sealed class ExecutionLog
                     }
                     else
                     {
+                        // Going live again after catching up: whatever is still queued was already read from the log.
+                        while (reader.TryRead(out _))
+                        {
+                        }
+
                         subscriber.Lagging = false;
                         if (!registered)
                         {
@@ -194,6 +199,12 @@ internal sealed class ExecutionLog
                 {
                     while (reader.TryRead(out var item))
                     {
+                        if (item.Sequence < next)
+                        {
+                            // At or before afterSequence (a subscriber that asked for a future position).
+                            continue;
+                        }
+
                         next = item.Sequence + 1;
                         yield return item;
                         if (item.IsTerminal)

@@ -8,7 +8,7 @@ namespace FlowStream;
 /// <remarks>
 /// <para>
 /// Report failure by throwing (the exception's message becomes the node's error) or by returning
-/// <see cref="NodeResult.Failure(string)"/>. Observe <paramref name="cancellationToken"/>: it fires on the node's
+/// <see cref="NodeResult.Failure(string)"/>. Observe the cancellation token: it fires on the node's
 /// timeout and on cancellation of the execution. A handler that ignores it does not hold the execution up — the node is
 /// recorded as timed out or canceled and the handler's late result is discarded — but it keeps using resources until it returns.
 /// </para>
