@@ -41,4 +41,31 @@ public sealed class FlowStreamBuilder
         Services.AddSingleton(new NodeTypeRegistration(type, _ => handler));
         return this;
     }
+
+    /// <summary>Uses an <see cref="InMemoryWorkflowStore"/> holding <paramref name="workflows"/> as the <see cref="IWorkflowStore"/>.</summary>
+    /// <param name="workflows">The workflows.</param>
+    /// <returns>This builder.</returns>
+    public FlowStreamBuilder AddInMemoryWorkflowStore(params IEnumerable<WorkflowDefinition> workflows)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        var store = new InMemoryWorkflowStore(workflows);
+        Services.Replace(ServiceDescriptor.Singleton<IWorkflowStore>(store));
+        Services.Replace(ServiceDescriptor.Singleton(store));
+        return this;
+    }
+
+    /// <summary>
+    /// Uses a <see cref="DirectoryWorkflowStore"/> over the <c>*.json</c> files of <paramref name="directory"/> as the
+    /// <see cref="IWorkflowStore"/>. Files are validated when first used; bad ones are logged and left out.
+    /// </summary>
+    /// <param name="directory">The folder; a relative path is resolved against the current directory.</param>
+    /// <returns>This builder.</returns>
+    public FlowStreamBuilder AddDirectoryWorkflowStore(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Services.Replace(ServiceDescriptor.Singleton(sp => new DirectoryWorkflowStore(
+            directory, sp.GetRequiredService<IWorkflowEngine>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<DirectoryWorkflowStore>>())));
+        Services.Replace(ServiceDescriptor.Singleton<IWorkflowStore>(sp => sp.GetRequiredService<DirectoryWorkflowStore>()));
+        return this;
+    }
 }

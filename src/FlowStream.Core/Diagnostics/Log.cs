@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Warning, "A handler of node '{NodeName}' in execution {ExecutionId} kept running after its node was {Outcome}; it failed later: {Message}")]
     public static partial void AbandonedHandlerFailed(ILogger logger, string nodeName, long executionId, string outcome, string message);
+
+    [LoggerMessage(1009, LogLevel.Error, "Workflow file {Path} was not loaded: {Reason}")]
+    public static partial void WorkflowFileRejected(ILogger logger, string path, string reason);
 }

@@ -1,0 +1,168 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace FlowStream.AspNetCore.Internal;
+
+/// <summary>Sends the events of one execution to one HTTP response as Server-Sent Events.</summary>
+internal sealed class ExecutionStreamer(IWorkflowEngine engine, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger)
+{
+    /// <summary>
+    /// Subscribes after <paramref name="afterSequence"/>, sends the headers at once, then writes every event, flushing whenever
+    /// nothing more is queued (one flush per burst) and writing <c>: keepalive</c> after <see cref="ExecutionStreamOptions.HeartbeatInterval"/>
+    /// of silence. Ends after <c>executionFinished</c>, or when the client goes away (which never stops the execution unless
+    /// <paramref name="cancelOnDisconnect"/>).
+    /// </summary>
+    public async Task StreamAsync(HttpContext context, WorkflowExecution execution, long afterSequence, bool cancelOnDisconnect)
+    {
+        var aborted = context.RequestAborted;
+        using var subscription = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var enumerator = engine.SubscribeAsync(execution.Id, afterSequence, subscription.Token).GetAsyncEnumerator(subscription.Token);
+        ValueTask<bool> next = default;
+        var pending = false;
+        var lastSequence = afterSequence;
+        var finished = false;
+        try
+        {
+            next = enumerator.MoveNextAsync();
+            pending = true;
+
+            // A position that left the retention window fails at once, while a proper status can still be sent.
+            if (next.IsFaulted)
+            {
+                pending = false;
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+                catch (ExecutionEventsUnavailableException ex)
+                {
+                    await ProblemWriter.WriteAsync(context, StatusCodes.Status410Gone, ExecutionStreamProblemTypes.EventsUnavailable, "Events no longer retained", ex.Message).ConfigureAwait(false);
+                    return;
+                }
+                catch (InvalidOperationException)
+                {
+                    await ProblemWriter.NotFoundAsync(context, $"Execution {execution.Id} was not found.").ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            response.Headers.ContentEncoding = "identity";
+            if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+            {
+                response.Headers.Connection = "keep-alive";
+            }
+
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await response.StartAsync(aborted).ConfigureAwait(false);
+            Log.StreamOpened(logger, execution.Id, afterSequence);
+
+            var writer = response.BodyWriter;
+            var unflushed = 0;
+            while (true)
+            {
+                if (!next.IsCompleted)
+                {
+                    // Nothing more queued: what was written goes out now, as one flush.
+                    if (unflushed > 0)
+                    {
+                        unflushed = 0;
+                        if ((await writer.FlushAsync(aborted).ConfigureAwait(false)).IsCanceled)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (!next.IsCompleted)
+                    {
+                        // From here on the pending read is a Task, which may be awaited more than once (a ValueTask may not).
+                        var waiting = next.AsTask();
+                        next = new ValueTask<bool>(waiting);
+                        await WaitWithHeartbeatsAsync(waiting, writer, subscription.Token).ConfigureAwait(false);
+                    }
+                }
+
+                pending = false;
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                var executionEvent = enumerator.Current;
+                lastSequence = executionEvent.Sequence;
+                finished = executionEvent.IsTerminal;
+                unflushed += SseEventWriter.Write(writer, executionEvent);
+                next = enumerator.MoveNextAsync();
+                pending = true;
+                if (unflushed >= options.MaxUnflushedBytes)
+                {
+                    unflushed = 0;
+                    await writer.FlushAsync(aborted).ConfigureAwait(false);
+                }
+            }
+
+            await writer.FlushAsync(aborted).ConfigureAwait(false);
+            Log.StreamCompleted(logger, execution.Id, lastSequence);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (IOException) when (aborted.IsCancellationRequested)
+        {
+        }
+        catch (ExecutionEventsUnavailableException ex)
+        {
+            // Fell behind the retention window mid-stream: end the response; a reconnect gets 410 with the details.
+            Log.StreamLostEvents(logger, execution.Id, ex);
+        }
+        finally
+        {
+            subscription.Cancel();
+            if (pending)
+            {
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ExecutionEventsUnavailableException)
+                {
+                }
+            }
+
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+            if (!finished && aborted.IsCancellationRequested)
+            {
+                var canceled = cancelOnDisconnect && execution.Cancel();
+                Log.ClientDisconnected(logger, execution.Id, lastSequence, canceled ? "was canceled" : "goes on");
+            }
+        }
+    }
+
+    private async Task WaitWithHeartbeatsAsync(Task<bool> pending, System.IO.Pipelines.PipeWriter writer, CancellationToken cancellationToken)
+    {
+        while (!pending.IsCompleted)
+        {
+            using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(options.HeartbeatInterval, timeProvider, heartbeat.Token);
+            if (await Task.WhenAny(pending, delay).ConfigureAwait(false) == delay && !pending.IsCompleted)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                SseEventWriter.WriteKeepalive(writer);
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await heartbeat.CancelAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal static string FormatId(long id) => id.ToString(CultureInfo.InvariantCulture);
+}
