@@ -34,6 +34,7 @@ internal sealed class ExecutionLog
     private long _firstSequence = 1;
     private long _lastSequence;
     private bool _completed;
+    private TaskCompletionSource? _noSubscribers;
 
     public ExecutionLog(long executionId, int maxEvents, long maxBytes, int subscriberCapacity, ILogger logger)
     {
@@ -53,6 +54,33 @@ internal sealed class ExecutionLog
             {
                 return _lastSequence;
             }
+        }
+    }
+
+    /// <summary>Gets how many subscribers are registered for live events (for tests and diagnostics).</summary>
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>Completes once no subscriber is registered any more (for tests and diagnostics).</summary>
+    public Task WhenNoSubscribersAsync()
+    {
+        lock (_lock)
+        {
+            if (_subscribers.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _noSubscribers ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _noSubscribers.Task;
         }
     }
 
@@ -227,6 +255,11 @@ internal sealed class ExecutionLog
                 lock (_lock)
                 {
                     _subscribers.Remove(subscriber);
+                    if (_subscribers.Count == 0 && _noSubscribers is { } waiting)
+                    {
+                        _noSubscribers = null;
+                        waiting.TrySetResult();
+                    }
                 }
             }
         }

@@ -60,6 +60,12 @@ internal sealed class InMemoryExecutionEventBus : IExecutionEventBus
 
     public bool Remove(long executionId) => _logs.TryRemove(executionId, out _);
 
+    /// <summary>Gets how many live subscribers an execution has (for tests and diagnostics).</summary>
+    internal int GetSubscriberCount(long executionId) => _logs.TryGetValue(executionId, out var log) ? log.SubscriberCount : 0;
+
+    /// <summary>Completes once an execution has no live subscriber (for tests and diagnostics).</summary>
+    internal Task WhenNoSubscribersAsync(long executionId) => _logs.TryGetValue(executionId, out var log) ? log.WhenNoSubscribersAsync() : Task.CompletedTask;
+
 #pragma warning disable CS1998 // an iterator that only throws, lazily, as IAsyncEnumerable callers expect
     private static async IAsyncEnumerable<ExecutionEvent> Unknown(long executionId)
     {
