@@ -79,6 +79,13 @@ internal sealed class ExecutionEndpoints
             return;
         }
 
+        if (execution.IsFinished && afterSequence == last)
+        {
+            // Nothing will ever follow: 204 tells a browser EventSource to stop reconnecting.
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
         await _streamer.StreamAsync(context, execution, afterSequence, cancelOnDisconnect: false).ConfigureAwait(false);
     }
 
@@ -98,6 +105,14 @@ internal sealed class ExecutionEndpoints
         var execution = await FindOwnedExecutionAsync(context).ConfigureAwait(false);
         if (execution is null)
         {
+            return;
+        }
+
+        // Like starts, control requests must say they are JSON (the body may be empty or {}): a cross-site form or a
+        // no-cors fetch cannot set that type without a CORS preflight, so it cannot cancel a signed-in user's execution.
+        if (!context.Request.HasJsonContentType())
+        {
+            await UnsupportedMediaTypeAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -203,8 +218,7 @@ internal sealed class ExecutionEndpoints
         var request = context.Request;
         if (!request.HasJsonContentType())
         {
-            await ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ExecutionStreamProblemTypes.UnsupportedMediaType, "Unsupported media type",
-                $"The body must be 'application/json', not '{Truncate(request.ContentType ?? "(none)")}'.").ConfigureAwait(false);
+            await UnsupportedMediaTypeAsync(context).ConfigureAwait(false);
             return null;
         }
 
@@ -253,6 +267,10 @@ internal sealed class ExecutionEndpoints
             return null;
         }
     }
+
+    private static Task UnsupportedMediaTypeAsync(HttpContext context)
+        => ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ExecutionStreamProblemTypes.UnsupportedMediaType, "Unsupported media type",
+            $"The request must be 'application/json', not '{Truncate(context.Request.ContentType ?? "(none)")}'.");
 
     private static Task TooLargeAsync(HttpContext context, long limit)
         => ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ExecutionStreamProblemTypes.RequestTooLarge, "Request too large",

@@ -61,6 +61,12 @@ internal sealed class ExecutionStreamer(IWorkflowEngine engine, ExecutionStreamO
 
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             await response.StartAsync(aborted).ConfigureAwait(false);
+            if (!next.IsCompleted)
+            {
+                // Nothing to send yet (attached at the tail of a running execution): the headers go out now, not with the first event.
+                await response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
+            }
+
             Log.StreamOpened(logger, execution.Id, afterSequence);
 
             var writer = response.BodyWriter;

@@ -68,9 +68,13 @@ internal sealed class SummaryError
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true,
+    Converters = [typeof(CamelCaseEnumConverter<ExecutionStatus>), typeof(CamelCaseEnumConverter<NodeExecutionStatus>)],
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(StartExecutionBody))]
 [JsonSerializable(typeof(ExecutionSummary))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;
+
+/// <summary>Writes enum values as camelCase strings (<c>"running"</c>), as the events do.</summary>
+internal sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase)
+    where TEnum : struct, Enum;
