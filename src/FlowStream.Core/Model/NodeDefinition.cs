@@ -6,6 +6,24 @@ namespace FlowStream;
 /// <summary>One node of a <see cref="WorkflowDefinition"/>.</summary>
 public sealed class NodeDefinition
 {
+    /// <summary>Initializes a new node definition.</summary>
+    public NodeDefinition()
+    {
+    }
+
+    // Used by the JSON source generator, which would otherwise set omitted properties to null (see NodeRetryPolicy).
+    [JsonConstructor]
+    internal NodeDefinition(string? name, string? type, JsonElement parameters, NodeRetryPolicy? retry, int? timeoutMs, bool continueOnFail, bool disabled)
+    {
+        Name = name ?? "";
+        Type = type ?? "";
+        Parameters = parameters;
+        Retry = retry;
+        TimeoutMs = timeoutMs;
+        ContinueOnFail = continueOnFail;
+        Disabled = disabled;
+    }
+
     /// <summary>Gets the node's name, unique within its workflow. Connections and templates refer to nodes by name.</summary>
     public string Name { get; init; } = "";
 

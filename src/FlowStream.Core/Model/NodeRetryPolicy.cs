@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FlowStream;
 
 /// <summary>How often a failing node is tried, and how long to wait between tries.</summary>
@@ -7,6 +9,21 @@ namespace FlowStream;
 /// </remarks>
 public sealed class NodeRetryPolicy
 {
+    /// <summary>Initializes a new policy: one try, no wait, constant backoff.</summary>
+    public NodeRetryPolicy()
+    {
+    }
+
+    // The JSON source generator sets every init-only property, passing default(T) for the ones the JSON omits, which would
+    // override the initializers below (maxTries 0, backoffMultiplier 0). Its constructor path honours parameter defaults.
+    [JsonConstructor]
+    internal NodeRetryPolicy(int maxTries = 1, int waitMs = 0, double backoffMultiplier = 1)
+    {
+        MaxTries = maxTries;
+        WaitMs = waitMs;
+        BackoffMultiplier = backoffMultiplier;
+    }
+
     /// <summary>Gets the number of tries in all, including the first. Default 1 (no retry); at least 1.</summary>
     public int MaxTries { get; init; } = 1;
 

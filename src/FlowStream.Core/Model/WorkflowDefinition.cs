@@ -15,6 +15,22 @@ namespace FlowStream;
 /// </remarks>
 public sealed class WorkflowDefinition
 {
+    /// <summary>Initializes a new, empty workflow definition.</summary>
+    public WorkflowDefinition()
+    {
+    }
+
+    // Used by the JSON source generator, which would otherwise set omitted properties to null (see NodeRetryPolicy).
+    [JsonConstructor]
+    internal WorkflowDefinition(string? id, string? name, IReadOnlyList<NodeDefinition>? nodes, IReadOnlyList<ConnectionDefinition>? connections, WorkflowSettings? settings)
+    {
+        Id = id ?? "";
+        Name = name ?? "";
+        Nodes = nodes ?? [];
+        Connections = connections ?? [];
+        Settings = settings;
+    }
+
     /// <summary>Gets the workflow's identifier (for example the flow id a store looks it up by).</summary>
     public string Id { get; init; } = "";
 

@@ -19,8 +19,16 @@ namespace FlowStream.Templates;
 internal static class TemplateResolver
 {
     public static bool ContainsTemplate(JsonElement parameters)
-        => parameters.ValueKind is JsonValueKind.Object or JsonValueKind.Array
-           && parameters.GetRawText().Contains("{{", StringComparison.Ordinal);
+        => parameters.ValueKind is JsonValueKind.Object or JsonValueKind.Array && AnyStringContainsTemplate(parameters);
+
+    // String values, not raw text: "\u007b\u007b" in the JSON is "{{" to Resolve (and after a ToJson round trip).
+    private static bool AnyStringContainsTemplate(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!.Contains("{{", StringComparison.Ordinal),
+        JsonValueKind.Object => value.EnumerateObject().Any(p => AnyStringContainsTemplate(p.Value)),
+        JsonValueKind.Array => value.EnumerateArray().Any(AnyStringContainsTemplate),
+        _ => false,
+    };
 
     public static JsonElement Resolve(JsonElement parameters, ITemplateScope scope)
     {
@@ -157,10 +165,9 @@ internal static class TemplateResolver
                 ?? throw new TemplateException($"Cannot resolve '{{{{ {expression} }}}}': unexpected '{reader.Rest}' after '{walked}'.");
             if (isIndex && current.ValueKind == JsonValueKind.Array)
             {
-                var index = int.Parse(segment, NumberStyles.None, CultureInfo.InvariantCulture);
-                if (index >= current.GetArrayLength())
+                if (!int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= current.GetArrayLength())
                 {
-                    throw new TemplateException($"Cannot resolve '{{{{ {expression} }}}}': '{walked}' has {current.GetArrayLength()} item(s), no index {index}.");
+                    throw new TemplateException($"Cannot resolve '{{{{ {expression} }}}}': '{walked}' has {current.GetArrayLength()} item(s), no index {segment}.");
                 }
 
                 current = current[index];

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FlowStream.Templates;
 
@@ -321,7 +322,9 @@ internal static class WorkflowValidator
     private static long CompactSize(JsonElement element)
     {
         var counter = new CountingBufferWriter();
-        using (var writer = new Utf8JsonWriter(counter))
+
+        // Count UTF-8 bytes, not the default encoder's \uXXXX escapes of every non-ASCII character (6 bytes each).
+        using (var writer = new Utf8JsonWriter(counter, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             element.WriteTo(writer);
         }
