@@ -48,7 +48,7 @@ public sealed class DirectoryWorkflowStore : IWorkflowStore
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<WorkflowDefinition>> ListAsync(CancellationToken cancellationToken = default)
-        => new([.. Load().Workflows.Values.OrderBy(w => w.Id, StringComparer.Ordinal)]);
+        => new(Load().Ordered);
 
     /// <summary>Reads the folder again.</summary>
     public void Reload()
@@ -76,9 +76,10 @@ public sealed class DirectoryWorkflowStore : IWorkflowStore
         {
             errors.Add(new WorkflowLoadError(Directory, "The folder does not exist.", []));
             Log.WorkflowFileRejected(_logger, Directory, "The folder does not exist.");
-            return new Snapshot(workflows, errors);
+            return new Snapshot(workflows, [], errors);
         }
 
+        var ordered = new List<WorkflowDefinition>();
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*.json").Order(StringComparer.Ordinal))
         {
             WorkflowDefinition workflow;
@@ -111,13 +112,17 @@ public sealed class DirectoryWorkflowStore : IWorkflowStore
                 continue;
             }
 
-            if (!workflows.TryAdd(workflow.Id, workflow))
+            if (workflows.TryAdd(workflow.Id, workflow))
+            {
+                ordered.Add(workflow);
+            }
+            else
             {
                 Reject(path, $"Another file already defines a workflow with id '{workflow.Id}'.", []);
             }
         }
 
-        return new Snapshot(workflows, errors);
+        return new Snapshot(workflows, ordered, errors);
 
         void Reject(string path, string message, IReadOnlyList<WorkflowValidationProblem> problems)
         {
@@ -126,5 +131,5 @@ public sealed class DirectoryWorkflowStore : IWorkflowStore
         }
     }
 
-    private sealed record Snapshot(Dictionary<string, WorkflowDefinition> Workflows, List<WorkflowLoadError> Errors);
+    private sealed record Snapshot(Dictionary<string, WorkflowDefinition> Workflows, List<WorkflowDefinition> Ordered, List<WorkflowLoadError> Errors);
 }

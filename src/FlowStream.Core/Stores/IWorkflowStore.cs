@@ -9,7 +9,7 @@ public interface IWorkflowStore
     /// <returns>The workflow, or <see langword="null"/> when the store has none with that id.</returns>
     ValueTask<WorkflowDefinition?> GetAsync(string flowId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists the workflows of the store, ordered by id.</summary>
+    /// <summary>Lists the workflows of the store, in the store's order (file-name order for <see cref="DirectoryWorkflowStore"/>, id order for <see cref="InMemoryWorkflowStore"/>).</summary>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The workflows.</returns>
     ValueTask<IReadOnlyList<WorkflowDefinition>> ListAsync(CancellationToken cancellationToken = default);

@@ -1,0 +1,58 @@
+using FlowStream.AspNetCore;
+
+namespace FlowStream.Sample;
+
+/// <summary>
+/// The sample host: the wiring a user copies. FlowStream with the built-in nodes and a demo node, a folder workflow store
+/// over <c>flows/</c>, the SSE endpoints, and the static page in <c>wwwroot/</c>.
+/// </summary>
+public static class SampleApp
+{
+    /// <summary>Where the sample listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Builds the sample application.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configureServices">Lets tests add services (for example a fake Gemini endpoint) before the app is built.</param>
+    /// <param name="configurePipeline">Lets tests add middleware in front of the endpoints.</param>
+    /// <returns>The application, not started.</returns>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureServices = null, Action<WebApplication>? configurePipeline = null)
+    {
+        // Content (wwwroot, flows) is copied next to the binaries, so the app finds it wherever it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddFlowStream()
+            .AddNode<FlakyNode>("flaky")
+            .AddDirectoryWorkflowStore(Path.Combine(AppContext.BaseDirectory, "flows"))
+            .AddExecutionStream(options => options.AllowInlineWorkflows = true);
+        configureServices?.Invoke(builder);
+
+        var app = builder.Build();
+        configurePipeline?.Invoke(app);
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+        });
+        app.MapGet("/api/flows", async (IWorkflowStore store, CancellationToken cancellationToken) =>
+            (await store.ListAsync(cancellationToken)).Select(flow => new
+            {
+                id = flow.Id,
+                name = flow.Name,
+                maxDegreeOfParallelism = flow.Settings?.MaxDegreeOfParallelism ?? 1,
+                nodes = flow.Nodes.Select(n => new { name = n.Name, type = n.Type, disabled = n.Disabled }),
+                connections = flow.Connections.Select(c => new { from = c.From, to = c.To }),
+            }));
+        app.MapExecutionStream();
+        return app;
+    }
+}

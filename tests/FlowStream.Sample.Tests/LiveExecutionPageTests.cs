@@ -1,0 +1,287 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using FlowStream.AspNetCore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace FlowStream.Sample.Tests;
+
+/// <summary>The sample page in a real Chromium: each node's state is observed live, as the user would see it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class LiveExecutionPageTests(BrowserFixture fixture)
+{
+    private const float Timeout = 30_000;
+
+    /// <summary>Records every change of a node's data-status and of the connection state, in order, in window.__transitions.</summary>
+    private const string InstallObserver = """
+        () => {
+          window.__transitions = [];
+          let seq = 0;
+          const watch = (t, attribute) => (attribute === 'data-status' && t.dataset.nodeName) ? ['node', t.dataset.nodeName]
+            : (attribute === 'data-state' && t.id === 'connection') ? ['connection', 'connection'] : null;
+          new MutationObserver((mutations) => {
+            // A batch can hold several changes of one attribute: each record's new value is the next record's old value
+            // (or the current value for the last one), so no intermediate state is lost.
+            mutations.forEach((m, i) => {
+              const what = watch(m.target, m.attributeName);
+              if (!what) return;
+              const later = mutations.slice(i + 1).find(n => n.target === m.target && n.attributeName === m.attributeName);
+              const value = later ? later.oldValue : m.target.getAttribute(m.attributeName);
+              window.__transitions.push({ seq: ++seq, kind: what[0], name: what[1], value });
+            });
+          }).observe(document.body, { attributes: true, attributeOldValue: true, subtree: true, attributeFilter: ['data-status', 'data-state'] });
+        }
+        """;
+
+    private static readonly string[] SequentialNodes = ["Start", "Fetch order", "Enrich", "Check stock", "Confirm"];
+
+    [Fact]
+    public async Task SequentialFlow_EachNodeRunsBeforeItSucceedsAndTheNextWaitsForIt()
+    {
+        await using var server = await SampleServer.StartAsync();
+        var page = await OpenAsync(server, "sequential");
+
+        await page.ClickAsync("#run");
+        await page.Locator(".node[data-node-name='Check stock'][data-status='running']").WaitForAsync(new() { Timeout = Timeout });
+        await SaveScreenshotAsync(page, "sequential-mid-run.png");
+        await page.Locator("body[data-execution-status='success']").WaitForAsync(new() { Timeout = Timeout });
+
+        var transitions = await TransitionsAsync(page);
+        for (var k = 0; k < SequentialNodes.Length; k++)
+        {
+            var running = First(transitions, SequentialNodes[k], "running");
+            var success = First(transitions, SequentialNodes[k], "success");
+            running.Should().BeGreaterThan(0, $"'{SequentialNodes[k]}' was seen running");
+            success.Should().BeGreaterThan(running, $"'{SequentialNodes[k]}' was seen running before it was seen done");
+            if (k + 1 < SequentialNodes.Length)
+            {
+                First(transitions, SequentialNodes[k + 1], "running").Should().BeGreaterThan(success, $"'{SequentialNodes[k + 1]}' never runs before '{SequentialNodes[k]}' is done");
+            }
+        }
+
+        (await page.Locator(".node[data-status='success']").CountAsync()).Should().Be(5);
+        (await page.TextContentAsync("#percent")).Should().Be("100%");
+        await SaveScreenshotAsync(page, "sequential-finished.png");
+    }
+
+    [Fact]
+    public async Task FailingFlow_ShowsTheCrossAndTheErrorOnTheFailingNodeAndItsDependantsNeverRun()
+    {
+        await using var server = await SampleServer.StartAsync();
+        var page = await OpenAsync(server, "retry-and-fail");
+
+        await page.ClickAsync("#run");
+        await page.Locator("body[data-execution-status='error']").WaitForAsync(new() { Timeout = Timeout });
+
+        var transitions = await TransitionsAsync(page);
+        (await page.GetAttributeAsync(".node[data-node-name='Call flaky API']", "data-status")).Should().Be("success", "it failed twice, retried and succeeded");
+        (await page.TextContentAsync(".node[data-node-name='Call flaky API'] .node-note")).Should().Contain("attempt 3");
+        (await page.GetAttributeAsync(".node[data-node-name='Validate']", "data-status")).Should().Be("error");
+        (await page.TextContentAsync(".node[data-node-name='Validate'] .node-error")).Should().Be("Order total must be positive");
+        var cross = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector(\".node[data-node-name='Validate'] .icon\"), '::after').content");
+        cross.Should().Contain("✗");
+        First(transitions, "Ship", "running").Should().Be(-1, "a node after a failed one never runs");
+        (await page.GetAttributeAsync(".node[data-node-name='Ship']", "data-status")).Should().Be("skipped");
+
+        await page.ClickAsync(".node[data-node-name='Validate']");
+        (await page.TextContentAsync("#details-body")).Should().Contain("Order total must be positive");
+    }
+
+    [Fact]
+    public async Task ParallelFlow_AtLeastTwoNodesAreSeenRunningAtTheSameTime()
+    {
+        await using var server = await SampleServer.StartAsync();
+        var page = await OpenAsync(server, "parallel");
+
+        await page.ClickAsync("#run");
+        await page.Locator("body[data-execution-status='success']").WaitForAsync(new() { Timeout = Timeout });
+
+        var running = new HashSet<string>();
+        var most = 0;
+        foreach (var t in (await TransitionsAsync(page)).Where(t => t.Kind == "node"))
+        {
+            if (t.Value == "running")
+            {
+                running.Add(t.Name);
+            }
+            else
+            {
+                running.Remove(t.Name);
+            }
+
+            most = Math.Max(most, running.Count);
+        }
+
+        most.Should().BeGreaterThanOrEqualTo(2);
+    }
+
+    [Fact]
+    public async Task Cancel_WhileANodeWaits_EndsCanceledAndLaterNodesNeverRun()
+    {
+        await using var server = await SampleServer.StartAsync();
+        var page = await OpenAsync(server, "sequential");
+
+        await page.ClickAsync("#run");
+        await page.Locator(".node[data-node-name='Fetch order'][data-status='running']").WaitForAsync(new() { Timeout = Timeout });
+        await page.ClickAsync("#cancel");
+        await page.Locator("body[data-execution-status='canceled']").WaitForAsync(new() { Timeout = Timeout });
+
+        var transitions = await TransitionsAsync(page);
+        (await page.GetAttributeAsync(".node[data-node-name='Fetch order']", "data-status")).Should().Be("canceled");
+        foreach (var later in SequentialNodes[2..])
+        {
+            First(transitions, later, "running").Should().Be(-1, $"'{later}' comes after the canceled node");
+            (await page.GetAttributeAsync($".node[data-node-name='{later}']", "data-status")).Should().Be("skipped");
+        }
+    }
+
+    [Fact]
+    public async Task ConnectionDrop_PageShowsReconnectingReattachesAndEndsComplete()
+    {
+        // The server cuts the first stream after 5 events (flushing every event, so the cut falls mid-run).
+        await using var server = await SampleServer.StartAsync(
+            builder => builder.Services.Configure<ExecutionStreamOptions>(o => o.MaxUnflushedBytes = 1),
+            app => app.Use(CutFirstStreamAfter(5)));
+        var page = await OpenAsync(server, "sequential");
+
+        await page.ClickAsync("#run");
+        await page.Locator("body[data-execution-status='success']").WaitForAsync(new() { Timeout = Timeout });
+
+        var transitions = await TransitionsAsync(page);
+        transitions.Should().Contain(t => t.Kind == "connection" && t.Value == "reconnecting", "the page shows that it is reconnecting");
+        var reconnecting = transitions.First(t => t.Kind == "connection" && t.Value == "reconnecting").Seq;
+        transitions.Should().Contain(t => t.Kind == "connection" && t.Value == "live" && t.Seq > reconnecting, "it re-attached");
+        foreach (var name in SequentialNodes)
+        {
+            (await page.GetAttributeAsync($".node[data-node-name='{name}']", "data-status")).Should().Be("success");
+        }
+
+        var logged = await page.EvaluateAsync<long[]>("() => [...document.querySelectorAll('#log li')].map(li => Number(li.dataset.seq))");
+        var execution = server.Engine.ListExecutions().Should().ContainSingle().Subject;
+        var total = (await server.Engine.SubscribeAsync(execution.Id, 0, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken)).Count;
+        logged.Should().Equal(Enumerable.Range(1, total).Select(i => (long)i), "each event is in the log exactly once, in order");
+    }
+
+    private async Task<IPage> OpenAsync(SampleServer server, string flowId)
+    {
+        var browser = fixture.RequireBrowser();
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 720 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Timeout);
+        await page.GotoAsync(server.BaseUrl);
+        await page.ClickAsync($"#flows button[data-flow-id='{flowId}']");
+        await page.Locator("#run:not([disabled])").WaitForAsync();
+        await page.EvaluateAsync(InstallObserver);
+        return page;
+    }
+
+    private static async Task<List<Transition>> TransitionsAsync(IPage page)
+    {
+        var json = await page.EvaluateAsync<string>("() => JSON.stringify(window.__transitions)");
+        return JsonSerializer.Deserialize<List<Transition>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+    }
+
+    private static int First(List<Transition> transitions, string node, string status)
+        => transitions.FirstOrDefault(t => t.Kind == "node" && t.Name == node && t.Value == status)?.Seq ?? -1;
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var directory = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name);
+        await page.ScreenshotAsync(new() { Path = path });
+        TestContext.Current.AddAttachment(name, await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken), "image/png");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FlowStream.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? AppContext.BaseDirectory;
+    }
+
+    /// <summary>Middleware that aborts the first start-and-stream response once it has flushed <paramref name="events"/> events.</summary>
+    private static Func<HttpContext, RequestDelegate, Task> CutFirstStreamAfter(int events)
+    {
+        var cut = 0;
+        return async (context, next) =>
+        {
+            if (context.Request.Path == "/executions/stream" && Interlocked.Exchange(ref cut, 1) == 0)
+            {
+                var body = context.Features.Get<IHttpResponseBodyFeature>()!;
+                context.Features.Set<IHttpResponseBodyFeature>(new CuttingBody(body, context, events));
+            }
+
+            await next(context);
+        };
+    }
+
+    private sealed record Transition(int Seq, string Kind, string Name, string Value);
+
+    private sealed class CuttingBody(IHttpResponseBodyFeature inner, HttpContext context, int events) : IHttpResponseBodyFeature
+    {
+        private CuttingWriter? _writer;
+
+        public Stream Stream => inner.Stream;
+
+        public PipeWriter Writer => _writer ??= new CuttingWriter(inner.Writer, context, events);
+
+        public Task CompleteAsync() => inner.CompleteAsync();
+
+        public void DisableBuffering() => inner.DisableBuffering();
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => inner.SendFileAsync(path, offset, count, cancellationToken);
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+    }
+
+    private sealed class CuttingWriter(PipeWriter inner, HttpContext context, int events) : PipeWriter
+    {
+        private Memory<byte> _last;
+        private int _written;
+
+        public override void Advance(int bytes)
+        {
+            var span = _last.Span[..bytes];
+            for (var i = 1; i < span.Length; i++)
+            {
+                if (span[i] == '\n' && span[i - 1] == '\n')
+                {
+                    _written++;
+                }
+            }
+
+            inner.Advance(bytes);
+        }
+
+        public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            var result = await inner.FlushAsync(cancellationToken);
+            if (_written >= events)
+            {
+                context.Abort();
+            }
+
+            return result;
+        }
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => _last = inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0)
+        {
+            _last = inner.GetMemory(sizeHint);
+            return _last.Span;
+        }
+    }
+}
