@@ -1,3 +1,4 @@
+using FlowStream.Testing;
 using System.Text.Json;
 using FlowStream.Client.Tests.Infrastructure;
 
@@ -9,7 +10,7 @@ public sealed class ReadmeExampleTests
     [Fact]
     public void Readme_ShowsExactlyTheExampleThatThisTestRuns()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var source = File.ReadAllLines(Path.Combine(root, "tests", "FlowStream.Client.Tests", "ReadmeExampleTests.cs"));
         var start = Array.FindIndex(source, l => l.Trim() == "// README example: start") + 1;
         var end = Array.FindIndex(source, l => l.Trim() == "// README example: end");
@@ -59,17 +60,6 @@ public sealed class ReadmeExampleTests
         Console.Out.ToString().Should().Be("N1: running\nN1: success (50%) \nN2: running\nN2: success (100%) \nsuccess in 1000 ms\n");
         server.RequestsTo("GET /executions/42/stream").Should().ContainSingle("the example went on after the first response ended early")
             .Which.LastEventId.Should().Be("3");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FlowStream.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("FlowStream.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>The example writes to Console; within this class, Console is this capture.</summary>

@@ -1,3 +1,4 @@
+using FlowStream.Testing;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,13 +11,13 @@ public class ReadmeExampleTests
     [Fact]
     public void Readme_ShowsExactlyTheExampleThatThisTestRuns()
     {
-        var source = File.ReadAllLines(Path.Combine(RepositoryRoot(), "tests", "FlowStream.Core.Tests", "ReadmeExampleTests.cs"));
+        var source = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "tests", "FlowStream.Core.Tests", "ReadmeExampleTests.cs"));
         var start = Array.FindIndex(source, l => l.Trim() == "// README example: start") + 1;
         var end = Array.FindIndex(source, l => l.Trim() == "// README example: end");
         var indent = source[start].Length - source[start].TrimStart().Length;
         var example = string.Join("\n", source[start..end].Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
 
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")).ReplaceLineEndings("\n");
         readme.Should().Contain("```csharp\n" + example + "\n```", "README.md must show the example exactly as ReadmeExample_Runs compiles and runs it");
     }
 
@@ -59,17 +60,6 @@ public class ReadmeExampleTests
         lines[0].Should().Contain("\"type\":\"executionStarted\"");
         lines[6].Should().Contain("\"nodeName\":\"Shout\"").And.Contain("\"data\":{\"shout\":\"HELLO, ADA!\"}");
         lines[7].Should().Contain("\"type\":\"executionFinished\"").And.Contain("\"status\":\"success\"");
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FlowStream.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("FlowStream.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>The example writes to Console; within this class, Console is this capture.</summary>

@@ -1,10 +1,8 @@
-using System.IO.Pipelines;
 using System.Text.Json;
 using FlowStream.AspNetCore;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using FlowStream.Testing;
 using Microsoft.Playwright;
 
 namespace FlowStream.Sample.Tests;
@@ -144,7 +142,7 @@ public sealed class LiveExecutionPageTests(BrowserFixture fixture)
         // The server cuts the first stream after 5 events (flushing every event, so the cut falls mid-run).
         await using var server = await SampleServer.StartAsync(
             builder => builder.Services.Configure<ExecutionStreamOptions>(o => o.MaxUnflushedBytes = 1),
-            app => app.Use(CutFirstStreamAfter(5)));
+            app => app.Use(new StreamCutter(c => c.Request.Path == "/executions/stream", afterEvents: 5, times: 1).Middleware));
         var page = await OpenAsync(server, "sequential");
 
         await page.ClickAsync("#run");
@@ -189,99 +187,12 @@ public sealed class LiveExecutionPageTests(BrowserFixture fixture)
 
     private static async Task SaveScreenshotAsync(IPage page, string name)
     {
-        var directory = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        var directory = Path.Combine(RepositoryPaths.Root, "artifacts", "screenshots");
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
         await page.ScreenshotAsync(new() { Path = path });
         TestContext.Current.AddAttachment(name, await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken), "image/png");
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FlowStream.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? AppContext.BaseDirectory;
-    }
-
-    /// <summary>Middleware that aborts the first start-and-stream response once it has flushed <paramref name="events"/> events.</summary>
-    private static Func<HttpContext, RequestDelegate, Task> CutFirstStreamAfter(int events)
-    {
-        var cut = 0;
-        return async (context, next) =>
-        {
-            if (context.Request.Path == "/executions/stream" && Interlocked.Exchange(ref cut, 1) == 0)
-            {
-                var body = context.Features.Get<IHttpResponseBodyFeature>()!;
-                context.Features.Set<IHttpResponseBodyFeature>(new CuttingBody(body, context, events));
-            }
-
-            await next(context);
-        };
-    }
-
     private sealed record Transition(int Seq, string Kind, string Name, string Value);
-
-    private sealed class CuttingBody(IHttpResponseBodyFeature inner, HttpContext context, int events) : IHttpResponseBodyFeature
-    {
-        private CuttingWriter? _writer;
-
-        public Stream Stream => inner.Stream;
-
-        public PipeWriter Writer => _writer ??= new CuttingWriter(inner.Writer, context, events);
-
-        public Task CompleteAsync() => inner.CompleteAsync();
-
-        public void DisableBuffering() => inner.DisableBuffering();
-
-        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => inner.SendFileAsync(path, offset, count, cancellationToken);
-
-        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
-    }
-
-    private sealed class CuttingWriter(PipeWriter inner, HttpContext context, int events) : PipeWriter
-    {
-        private Memory<byte> _last;
-        private int _written;
-
-        public override void Advance(int bytes)
-        {
-            var span = _last.Span[..bytes];
-            for (var i = 1; i < span.Length; i++)
-            {
-                if (span[i] == '\n' && span[i - 1] == '\n')
-                {
-                    _written++;
-                }
-            }
-
-            inner.Advance(bytes);
-        }
-
-        public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
-        {
-            var result = await inner.FlushAsync(cancellationToken);
-            if (_written >= events)
-            {
-                context.Abort();
-            }
-
-            return result;
-        }
-
-        public override void CancelPendingFlush() => inner.CancelPendingFlush();
-
-        public override void Complete(Exception? exception = null) => inner.Complete(exception);
-
-        public override Memory<byte> GetMemory(int sizeHint = 0) => _last = inner.GetMemory(sizeHint);
-
-        public override Span<byte> GetSpan(int sizeHint = 0)
-        {
-            _last = inner.GetMemory(sizeHint);
-            return _last.Span;
-        }
-    }
 }

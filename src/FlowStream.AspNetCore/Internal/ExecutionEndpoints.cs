@@ -351,12 +351,7 @@ internal sealed class ExecutionEndpoints
             JsonSerializer.Serialize(writer, summary, HttpJsonContext.Default.ExecutionSummary);
         }
 
-        var response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = buffer.WrittenCount;
-        response.Headers.CacheControl = "no-store";
-        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        await ProblemWriter.WriteJsonAsync(context, status, "application/json; charset=utf-8", buffer).ConfigureAwait(false);
     }
 
     private static string FormatTime(DateTimeOffset time)

@@ -24,12 +24,18 @@ internal static class ProblemWriter
             writer.WriteEndObject();
         }
 
+        await WriteJsonAsync(context, status, "application/problem+json", buffer).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a complete JSON answer that must not be cached.</summary>
+    public static async Task WriteJsonAsync(HttpContext context, int status, string contentType, ArrayBufferWriter<byte> body)
+    {
         var response = context.Response;
         response.StatusCode = status;
-        response.ContentType = "application/problem+json";
-        response.ContentLength = buffer.WrittenCount;
+        response.ContentType = contentType;
+        response.ContentLength = body.WrittenCount;
         response.Headers.CacheControl = "no-store";
-        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        await response.Body.WriteAsync(body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
     public static Task NotFoundAsync(HttpContext context, string detail)

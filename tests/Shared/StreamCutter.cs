@@ -1,0 +1,101 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace FlowStream.Testing;
+
+/// <summary>
+/// Test middleware that kills event streams mid-way, as a flaky network would: the first <c>times</c> responses it applies to
+/// are aborted (<see cref="HttpContext.Abort"/>) once <c>afterEvents</c> SSE messages have been flushed. It also records the
+/// <c>Last-Event-ID</c> of every request, to show where clients resumed. (Shared by the test projects as a linked file.)
+/// </summary>
+internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterEvents, int times)
+{
+    private int _cut;
+
+    /// <summary>Gets how many responses were cut (or set up to be cut).</summary>
+    public int Cut => Math.Min(Volatile.Read(ref _cut), times);
+
+    /// <summary>Gets the <c>Last-Event-ID</c> values requests carried, in order.</summary>
+    public List<long> ResumedFrom { get; } = [];
+
+    public async Task Middleware(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Headers.TryGetValue("Last-Event-ID", out var lastEventId) && long.TryParse(lastEventId.ToString(), out var resumedFrom))
+        {
+            lock (ResumedFrom)
+            {
+                ResumedFrom.Add(resumedFrom);
+            }
+        }
+
+        if (appliesTo(context) && Interlocked.Increment(ref _cut) <= times)
+        {
+            var body = context.Features.Get<IHttpResponseBodyFeature>()!;
+            context.Features.Set<IHttpResponseBodyFeature>(new CuttingBody(body, context, afterEvents));
+        }
+
+        await next(context);
+    }
+
+    private sealed class CuttingBody(IHttpResponseBodyFeature inner, HttpContext context, int afterEvents) : IHttpResponseBodyFeature
+    {
+        private CuttingWriter? _writer;
+
+        public Stream Stream => inner.Stream;
+
+        public PipeWriter Writer => _writer ??= new CuttingWriter(inner.Writer, context, afterEvents);
+
+        public Task CompleteAsync() => inner.CompleteAsync();
+
+        public void DisableBuffering() => inner.DisableBuffering();
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => inner.SendFileAsync(path, offset, count, cancellationToken);
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Counts blank-line message terminators as they are written; aborts after the flush that reaches the limit.</summary>
+    private sealed class CuttingWriter(PipeWriter inner, HttpContext context, int afterEvents) : PipeWriter
+    {
+        private Memory<byte> _last;
+        private int _events;
+
+        public override void Advance(int bytes)
+        {
+            var span = _last.Span[..bytes];
+            for (var i = 1; i < span.Length; i++)
+            {
+                if (span[i] == '\n' && span[i - 1] == '\n')
+                {
+                    _events++;
+                }
+            }
+
+            inner.Advance(bytes);
+        }
+
+        public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            var result = await inner.FlushAsync(cancellationToken);
+            if (_events >= afterEvents)
+            {
+                context.Abort();
+            }
+
+            return result;
+        }
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => _last = inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0)
+        {
+            _last = inner.GetMemory(sizeHint);
+            return _last.Span;
+        }
+    }
+}
