@@ -1,0 +1,45 @@
+using FlowStream.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowStream.Sample.Tests;
+
+/// <summary>A plain browser EventSource pointed at GET /executions/{id}/stream, through its own automatic reconnects.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class EventSourceTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task EventSource_StreamCutMidRun_GetsEveryEventExactlyOnceAndStopsAfterTheEnd()
+    {
+        var browser = fixture.RequireBrowser();
+        var cutter = new StreamCutter(c => c.Request.Method == "GET" && c.Request.Path.Value!.EndsWith("/stream", StringComparison.Ordinal), afterEvents: 4, times: 1);
+        await using var server = await SampleServer.StartAsync(
+            builder => builder.Services.Configure<FlowStream.AspNetCore.ExecutionStreamOptions>(o => o.MaxUnflushedBytes = 1),
+            app => app.Use(cutter.Middleware));
+        var flow = (await server.App.Services.GetRequiredService<IWorkflowStore>().GetAsync("sequential", TestContext.Current.CancellationToken))!;
+        var execution = server.Engine.Start(flow, new ExecutionRequest { InputData = System.Text.Json.JsonDocument.Parse("""{"customer": "Ada"}""").RootElement });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.BaseUrl);
+
+        // EventSource reconnects by itself after the cut (sending Last-Event-ID), and once more after executionFinished,
+        // which the server answers with 204 so that it stops for good (readyState CLOSED).
+        var ids = await page.EvaluateAsync<long[]>(
+            """
+            (url) => new Promise((resolve) => {
+              const ids = [];
+              const source = new EventSource(url);
+              source.onmessage = (e) => ids.push(Number(e.lastEventId));
+              source.onerror = () => { if (source.readyState === EventSource.CLOSED) resolve(ids); };
+            })
+            """,
+            $"/executions/{execution.Id}/stream");
+
+        await execution.Completion;
+        var total = (await server.Engine.SubscribeAsync(execution.Id, 0, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken)).Count;
+        ids.Should().Equal(Enumerable.Range(1, total).Select(i => (long)i));
+        TestContext.Current.TestOutputHelper!.WriteLine($"ids={string.Join(",", ids)} resumed={string.Join(",", cutter.ResumedFrom)} total={total}");
+        cutter.Cut.Should().Be(1);
+        cutter.ResumedFrom.Should().Contain(id => id < total, "EventSource reconnected mid-run with the last id it had")
+            .And.Contain(total, "and once more after the end, which the server answered with 204");
+    }
+}
