@@ -16,10 +16,12 @@ public sealed class EventSourceTests(BrowserFixture fixture)
         await using var server = await SampleServer.StartAsync(
             builder => builder.Services.Configure<FlowStream.AspNetCore.ExecutionStreamOptions>(o => o.MaxUnflushedBytes = 1),
             app => app.Use(cutter.Middleware));
-        var flow = (await server.App.Services.GetRequiredService<IWorkflowStore>().GetAsync("sequential", TestContext.Current.CancellationToken))!;
-        var execution = server.Engine.Start(flow, new ExecutionRequest { InputData = System.Text.Json.JsonDocument.Parse("""{"customer": "Ada"}""").RootElement });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(server.BaseUrl);
+
+        // The cut (after event 4: started, Start before/after, Hold before) falls while Hold waits, whatever the machine's speed.
+        var flow = new WorkflowBuilder("hold").AddNode("Start", "manualTrigger").AddNode("Hold", "wait", """{"ms": 2500}""").AddNode("Done", "noOp").Chain("Start", "Hold", "Done").Build();
+        var execution = server.Engine.Start(flow);
 
         // EventSource reconnects by itself after the cut (sending Last-Event-ID), and once more after executionFinished,
         // which the server answers with 204 so that it stops for good (readyState CLOSED).
