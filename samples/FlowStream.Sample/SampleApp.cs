@@ -3,7 +3,7 @@ using FlowStream.AspNetCore;
 namespace FlowStream.Sample;
 
 /// <summary>
-/// The sample host: the wiring a user copies. FlowStream with the built-in nodes and a demo node, a folder workflow store
+/// The sample host: the wiring a user copies. FlowStream with the built-in nodes, the Gemini node and a demo node, a folder workflow store
 /// over <c>flows/</c>, the SSE endpoints, and the static page in <c>wwwroot/</c>.
 /// </summary>
 public static class SampleApp
@@ -30,7 +30,10 @@ public static class SampleApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // The Gemini node reads FlowStream:Gemini from configuration (appsettings, user secrets, environment), and falls back
+        // to the GEMINI_API_KEY environment variable; without a key its node fails with "API key not configured".
         builder.Services.AddFlowStream()
+            .AddGemini()
             .AddNode<FlakyNode>("flaky")
             .AddDirectoryWorkflowStore(Path.Combine(AppContext.BaseDirectory, "flows"))
             .AddExecutionStream(options => options.AllowInlineWorkflows = true);

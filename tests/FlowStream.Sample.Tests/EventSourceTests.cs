@@ -13,19 +13,29 @@ public sealed class EventSourceTests(BrowserFixture fixture)
     {
         var browser = fixture.RequireBrowser();
         var cutter = new StreamCutter(c => c.Request.Method == "GET" && c.Request.Path.Value!.EndsWith("/stream", StringComparison.Ordinal), afterEvents: 4, times: 1);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await SampleServer.StartAsync(
-            builder => builder.Services.Configure<FlowStream.AspNetCore.ExecutionStreamOptions>(o => o.MaxUnflushedBytes = 1),
+            builder =>
+            {
+                builder.Services.Configure<FlowStream.AspNetCore.ExecutionStreamOptions>(o => o.MaxUnflushedBytes = 1);
+                builder.Services.AddFlowStream().AddNode("gate", async (context, cancellationToken) =>
+                {
+                    await gate.Task.WaitAsync(cancellationToken);
+                    return NodeResult.Success(context.Input);
+                });
+            },
             app => app.Use(cutter.Middleware));
         var page = await browser.NewPageAsync();
         await page.GotoAsync(server.BaseUrl);
 
-        // The cut (after event 4: started, Start before/after, Hold before) falls while Hold waits, whatever the machine's speed.
-        var flow = new WorkflowBuilder("hold").AddNode("Start", "manualTrigger").AddNode("Hold", "wait", """{"ms": 2500}""").AddNode("Done", "noOp").Chain("Start", "Hold", "Done").Build();
+        // The cut (after event 4: started, Start before/after, Hold before) falls while Hold is held, so the rest comes
+        // only through EventSource's own reconnect.
+        var flow = new WorkflowBuilder("hold").AddNode("Start", "manualTrigger").AddNode("Hold", "gate").AddNode("Done", "noOp").Chain("Start", "Hold", "Done").Build();
         var execution = server.Engine.Start(flow);
 
         // EventSource reconnects by itself after the cut (sending Last-Event-ID), and once more after executionFinished,
         // which the server answers with 204 so that it stops for good (readyState CLOSED).
-        var ids = await page.EvaluateAsync<long[]>(
+        var reading = page.EvaluateAsync<long[]>(
             """
             (url) => new Promise((resolve) => {
               const ids = [];
@@ -35,6 +45,9 @@ public sealed class EventSourceTests(BrowserFixture fixture)
             })
             """,
             $"/executions/{execution.Id}/stream");
+        await cutter.FirstCut.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        gate.SetResult();
+        var ids = await reading;
 
         await execution.Completion;
         var total = (await server.Engine.SubscribeAsync(execution.Id, 0, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken)).Count;

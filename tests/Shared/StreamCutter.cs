@@ -11,7 +11,11 @@ namespace FlowStream.Testing;
 /// </summary>
 internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterEvents, int times)
 {
+    private readonly TaskCompletionSource _firstCut = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _cut;
+
+    /// <summary>Gets a task that completes when the first response has been aborted.</summary>
+    public Task FirstCut => _firstCut.Task;
 
     /// <summary>Gets how many responses were cut (or set up to be cut).</summary>
     public int Cut => Math.Min(Volatile.Read(ref _cut), times);
@@ -32,19 +36,19 @@ internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterE
         if (appliesTo(context) && Interlocked.Increment(ref _cut) <= times)
         {
             var body = context.Features.Get<IHttpResponseBodyFeature>()!;
-            context.Features.Set<IHttpResponseBodyFeature>(new CuttingBody(body, context, afterEvents));
+            context.Features.Set<IHttpResponseBodyFeature>(new CuttingBody(body, context, afterEvents, _firstCut));
         }
 
         await next(context);
     }
 
-    private sealed class CuttingBody(IHttpResponseBodyFeature inner, HttpContext context, int afterEvents) : IHttpResponseBodyFeature
+    private sealed class CuttingBody(IHttpResponseBodyFeature inner, HttpContext context, int afterEvents, TaskCompletionSource cut) : IHttpResponseBodyFeature
     {
         private CuttingWriter? _writer;
 
         public Stream Stream => inner.Stream;
 
-        public PipeWriter Writer => _writer ??= new CuttingWriter(inner.Writer, context, afterEvents);
+        public PipeWriter Writer => _writer ??= new CuttingWriter(inner.Writer, context, afterEvents, cut);
 
         public Task CompleteAsync() => inner.CompleteAsync();
 
@@ -56,7 +60,7 @@ internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterE
     }
 
     /// <summary>Counts blank-line message terminators as they are written; aborts after the flush that reaches the limit.</summary>
-    private sealed class CuttingWriter(PipeWriter inner, HttpContext context, int afterEvents) : PipeWriter
+    private sealed class CuttingWriter(PipeWriter inner, HttpContext context, int afterEvents, TaskCompletionSource cut) : PipeWriter
     {
         private Memory<byte> _last;
         private int _events;
@@ -81,6 +85,7 @@ internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterE
             if (_events >= afterEvents)
             {
                 context.Abort();
+                cut.TrySetResult();
             }
 
             return result;

@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace FlowStream.Sample.Tests;
+
+/// <summary>The sample's Gemini flow in the page: the error without a key, and the answer growing as deltas arrive.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class GeminiFlowPageTests(BrowserFixture fixture)
+{
+    private const float Timeout = 30_000;
+
+    [Fact]
+    public async Task GeminiFlow_WithoutAKey_ShowsApiKeyNotConfiguredOnTheGeminiNode()
+    {
+        Environment.SetEnvironmentVariable("GEMINI_API_KEY", null);
+        await using var server = await SampleServer.StartAsync();
+        var page = await OpenAsync(server);
+
+        await page.ClickAsync("#run");
+        await page.Locator("body[data-execution-status='error']").WaitForAsync(new() { Timeout = Timeout });
+
+        (await page.GetAttributeAsync(".node[data-node-name='Gemini AI']", "data-status")).Should().Be("error");
+        (await page.TextContentAsync(".node[data-node-name='Gemini AI'] .node-error")).Should().Be("API key not configured");
+        (await page.GetAttributeAsync(".node[data-node-name='Format']", "data-status")).Should().Be("skipped");
+    }
+
+    [Fact]
+    public async Task GeminiFlow_WithAStreamingChatClient_ShowsTheTextGrowingAsDeltasArrive()
+    {
+        var chat = new SteppedChatClient(["Quiet river ", "carries ", "the spring light home"]);
+        await using var server = await SampleServer.StartAsync(builder => builder.Services.AddKeyedSingleton<IChatClient>("gemini", chat));
+        var page = await OpenAsync(server);
+        var stream = page.Locator(".node[data-node-name='Gemini AI'] .stream");
+
+        await page.ClickAsync("#run");
+        await Assertions.Expect(stream).ToHaveTextAsync("Quiet river ", new() { Timeout = Timeout });
+        (await page.GetAttributeAsync(".node[data-node-name='Gemini AI']", "data-status")).Should().Be("running", "the first delta is shown while the node still runs");
+        chat.Next();
+        await Assertions.Expect(stream).ToHaveTextAsync("Quiet river carries ", new() { Timeout = Timeout });
+        chat.Next();
+        await page.Locator("body[data-execution-status='success']").WaitForAsync(new() { Timeout = Timeout });
+
+        (await stream.TextContentAsync()).Should().Be("Quiet river carries the spring light home");
+        chat.Prompts.Should().ContainSingle().Which.Should().Contain("rivers in spring", "the prompt template was resolved from the input data");
+        await page.ClickAsync(".node[data-node-name='Format']");
+        (await page.TextContentAsync("#details-body")).Should().Contain("Quiet river carries the spring light home");
+    }
+
+    private async Task<IPage> OpenAsync(SampleServer server)
+    {
+        var browser = fixture.RequireBrowser();
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 720 } });
+        page.SetDefaultTimeout(Timeout);
+        await page.GotoAsync(server.BaseUrl);
+        await page.ClickAsync("#flows button[data-flow-id='gemini']");
+        await page.Locator("#run:not([disabled])").WaitForAsync();
+        return page;
+    }
+
+    /// <summary>An IChatClient that streams its deltas one at a time, each after the test says so.</summary>
+    private sealed class SteppedChatClient(string[] deltas) : IChatClient
+    {
+        private readonly SemaphoreSlim _steps = new(0);
+
+        public List<string> Prompts { get; } = [];
+
+        public void Next() => _steps.Release();
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+            => throw new NotSupportedException("The sample's flow streams.");
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Prompts.Add(string.Join("\n", messages.Select(m => m.Text)));
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                if (i > 0)
+                {
+                    await _steps.WaitAsync(cancellationToken);
+                }
+
+                yield return new ChatResponseUpdate(ChatRole.Assistant, deltas[i]) { ModelId = "stepped-model" };
+            }
+
+            yield return new ChatResponseUpdate { FinishReason = ChatFinishReason.Stop, ModelId = "stepped-model" };
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose() => _steps.Dispose();
+    }
+}
