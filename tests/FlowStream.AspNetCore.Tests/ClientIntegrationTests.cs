@@ -31,7 +31,8 @@ public class ClientIntegrationTests
         events[^1].IsTerminal.Should().BeTrue();
         events[^1].TryGetExecutionFinished(out var finished).Should().BeTrue();
         finished!.Status.Should().Be("success");
-        killer.ResumedFrom.Should().HaveCount(2).And.OnlyContain(id => id >= 1 && id <= 102, "each reconnect resumed from a real position");
+        killer.Requests.Should().Be(3, "the start request and two re-attaches");
+        killer.ResumedFrom.Should().OnlyContain(id => id >= 1 && id <= 102, "each re-attach resumed from a position the client had really seen");
     }
 
     [Fact]

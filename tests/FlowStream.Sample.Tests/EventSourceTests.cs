@@ -54,7 +54,9 @@ public sealed class EventSourceTests(BrowserFixture fixture)
         ids.Should().Equal(Enumerable.Range(1, total).Select(i => (long)i));
         TestContext.Current.TestOutputHelper!.WriteLine($"ids={string.Join(",", ids)} resumed={string.Join(",", cutter.ResumedFrom)} total={total}");
         cutter.Cut.Should().Be(1);
-        cutter.ResumedFrom.Should().Contain(id => id < total, "EventSource reconnected mid-run with the last id it had")
-            .And.Contain(total, "and once more after the end, which the server answered with 204");
+        // Three connections at least: the first (cut), EventSource's own reconnect (with Last-Event-ID when it had
+        // received anything before the cut), and its reconnect after the end, which got 204 and closed it.
+        cutter.Requests.Should().BeGreaterThanOrEqualTo(3);
+        cutter.ResumedFrom.Should().Contain(total, "after the end it reconnected with the last id, and the server answered 204");
     }
 }

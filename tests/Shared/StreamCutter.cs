@@ -20,6 +20,9 @@ internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterE
     /// <summary>Gets how many responses were cut (or set up to be cut).</summary>
     public int Cut => Math.Min(Volatile.Read(ref _cut), times);
 
+    /// <summary>Gets how many requests the cutter applied to, cut or not.</summary>
+    public int Requests => Volatile.Read(ref _cut);
+
     /// <summary>Gets the <c>Last-Event-ID</c> values requests carried, in order.</summary>
     public List<long> ResumedFrom { get; } = [];
 
