@@ -15,7 +15,15 @@ public class ClientIntegrationTests
     [Fact]
     public async Task StartAndStream_ServerKillsTheConnectionTwice_ClientDeliversEveryEventExactlyOnceInOrder()
     {
-        var killer = new StreamCutter(c => c.Request.Path.Value!.EndsWith("/stream", StringComparison.Ordinal), afterEvents: 10, times: 2);
+        // Each cut happens once the client has yielded the 10th event of that stream (an abort discards what is not yet on
+        // the wire, so cutting earlier could leave the client with nothing to resume from).
+        var received = new[] { new TaskCompletionSource(), new TaskCompletionSource() };
+        var killer = new StreamCutter(
+            c => c.Request.Path.Value!.EndsWith("/stream", StringComparison.Ordinal),
+            afterEvents: 10,
+            times: 2,
+            beforeCut: number => received[number - 1].Task.WaitAsync(Patience, TestContext.Current.CancellationToken));
+
         // Flush after every event (MaxUnflushedBytes = 1) so that the cut falls mid-stream even when the flow's events are all queued at once.
         await using var server = await TestServer.StartAsync(b => Flows.Register(b), o => o.MaxUnflushedBytes = 1, configurePipeline: app => app.Use(killer.Middleware));
         var client = new ExecutionStreamClient(server.Client, new ExecutionStreamClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(1) });
@@ -24,6 +32,14 @@ public class ClientIntegrationTests
         await foreach (var e in client.StartAndStreamAsync("chain50", default, TestContext.Current.CancellationToken).WithCancellation(TestContext.Current.CancellationToken))
         {
             events.Add(e);
+            if (e.Id == 10)
+            {
+                received[0].TrySetResult();
+            }
+            else if (e.Id == 20)
+            {
+                received[1].TrySetResult();
+            }
         }
 
         killer.Cut.Should().Be(2, "the server cut two streams mid-way");
@@ -32,7 +48,7 @@ public class ClientIntegrationTests
         events[^1].TryGetExecutionFinished(out var finished).Should().BeTrue();
         finished!.Status.Should().Be("success");
         killer.Requests.Should().Be(3, "the start request and two re-attaches");
-        killer.ResumedFrom.Should().OnlyContain(id => id >= 1 && id <= 102, "each re-attach resumed from a position the client had really seen");
+        killer.ResumedFrom.Should().HaveCount(2).And.OnlyContain(id => id >= 10 && id <= 102, "each re-attach resumed from the last event the client had");
     }
 
     [Fact]

@@ -9,7 +9,14 @@ namespace FlowStream.Testing;
 /// are aborted (<see cref="HttpContext.Abort"/>) once <c>afterEvents</c> SSE messages have been flushed. It also records the
 /// <c>Last-Event-ID</c> of every request, to show where clients resumed. (Shared by the test projects as a linked file.)
 /// </summary>
-internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterEvents, int times)
+/// <param name="appliesTo">Which requests may be cut.</param>
+/// <param name="afterEvents">How many messages a response flushes before it is cut.</param>
+/// <param name="times">How many responses are cut.</param>
+/// <param name="beforeCut">
+/// Awaited (with the cut's number, from 1) before each abort while the response holds back further writes: lets a test cut
+/// only once its client has surely received the events, since an abort discards whatever is not yet on the wire.
+/// </param>
+internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterEvents, int times, Func<int, Task>? beforeCut = null)
 {
     private readonly TaskCompletionSource _firstCut = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _cut;
@@ -36,22 +43,23 @@ internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterE
             }
         }
 
-        if (appliesTo(context) && Interlocked.Increment(ref _cut) <= times)
+        if (appliesTo(context) && Interlocked.Increment(ref _cut) is var number && number <= times)
         {
             var body = context.Features.Get<IHttpResponseBodyFeature>()!;
-            context.Features.Set<IHttpResponseBodyFeature>(new CuttingBody(body, context, afterEvents, _firstCut));
+            Func<Task> wait = beforeCut is null ? static () => Task.CompletedTask : () => beforeCut(number);
+            context.Features.Set<IHttpResponseBodyFeature>(new CuttingBody(body, context, afterEvents, wait, _firstCut));
         }
 
         await next(context);
     }
 
-    private sealed class CuttingBody(IHttpResponseBodyFeature inner, HttpContext context, int afterEvents, TaskCompletionSource cut) : IHttpResponseBodyFeature
+    private sealed class CuttingBody(IHttpResponseBodyFeature inner, HttpContext context, int afterEvents, Func<Task> beforeCut, TaskCompletionSource cut) : IHttpResponseBodyFeature
     {
         private CuttingWriter? _writer;
 
         public Stream Stream => inner.Stream;
 
-        public PipeWriter Writer => _writer ??= new CuttingWriter(inner.Writer, context, afterEvents, cut);
+        public PipeWriter Writer => _writer ??= new CuttingWriter(inner.Writer, context, afterEvents, beforeCut, cut);
 
         public Task CompleteAsync() => inner.CompleteAsync();
 
@@ -63,7 +71,7 @@ internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterE
     }
 
     /// <summary>Counts blank-line message terminators as they are written; aborts after the flush that reaches the limit.</summary>
-    private sealed class CuttingWriter(PipeWriter inner, HttpContext context, int afterEvents, TaskCompletionSource cut) : PipeWriter
+    private sealed class CuttingWriter(PipeWriter inner, HttpContext context, int afterEvents, Func<Task> beforeCut, TaskCompletionSource cut) : PipeWriter
     {
         private Memory<byte> _last;
         private int _events;
@@ -87,6 +95,7 @@ internal sealed class StreamCutter(Func<HttpContext, bool> appliesTo, int afterE
             var result = await inner.FlushAsync(cancellationToken);
             if (_events >= afterEvents)
             {
+                await beforeCut();
                 context.Abort();
                 cut.TrySetResult();
             }
