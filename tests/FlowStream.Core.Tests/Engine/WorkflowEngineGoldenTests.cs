@@ -1,5 +1,5 @@
 using FlowStream.Tests.Infrastructure;
-using static FlowStream.Tests.Infrastructure.ExecutionEventTestExtensions;
+using static FlowStream.Testing.ExecutionEventTestExtensions;
 
 namespace FlowStream.Tests.Engine;
 

@@ -1,15 +1,15 @@
 using System.Text.Json;
 
-namespace FlowStream.Tests.Infrastructure;
+namespace FlowStream.Testing;
 
-/// <summary>Subscribes to an execution in the background and lets a test await particular events.</summary>
+/// <summary>Subscribes to an execution in the background and lets a test await particular events (shared by the test projects as a linked file).</summary>
 internal sealed class EventRecorder
 {
     private readonly Lock _lock = new();
     private readonly List<ExecutionEvent> _events = [];
     private readonly List<(Func<ExecutionEvent, bool> Match, TaskCompletionSource<ExecutionEvent> Done)> _waiters = [];
 
-    private EventRecorder(IWorkflowEngine engine, long executionId)
+    public EventRecorder(IWorkflowEngine engine, long executionId)
         => Completion = Task.Run(() => ReadAsync(engine, executionId));
 
     /// <summary>Gets a task that completes with every event once executionFinished has been read.</summary>
@@ -37,7 +37,7 @@ internal sealed class EventRecorder
 
             var done = new TaskCompletionSource<ExecutionEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((match, done));
-            return done.Task.WaitAsync(TestContext.Current.CancellationToken);
+            return done.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         }
     }
 
@@ -75,13 +75,16 @@ internal static class ExecutionEventTestExtensions
         => e.Data.TryGetProperty("status", out var status) ? status.GetString() : null;
 
     public static string? ErrorMessage(this ExecutionEvent e)
-        => e.Data.TryGetProperty("error", out var error) ? error.GetProperty("message").GetString() : null;
+        => e.Data.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object ? error.GetProperty("message").GetString() : null;
+
+    public static bool Is(this ExecutionEvent e, string type, string? nodeName = null)
+        => e.Type == type && (nodeName is null || e.NodeName() == nodeName);
 
     public static int IndexOf(this IReadOnlyList<ExecutionEvent> events, string type, string? nodeName = null)
     {
         for (var i = 0; i < events.Count; i++)
         {
-            if (events[i].Type == type && (nodeName is null || events[i].NodeName() == nodeName))
+            if (events[i].Is(type, nodeName))
             {
                 return i;
             }
