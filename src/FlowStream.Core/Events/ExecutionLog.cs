@@ -170,8 +170,13 @@ internal sealed class ExecutionLog
                             throw new ExecutionEventsUnavailableException(_executionId, next, _firstSequence);
                         }
 
-                        batch ??= new ExecutionEvent?[CatchUpBatchSize];
-                        copied = (int)Math.Min(batch.Length, _lastSequence - next + 1);
+                        // No larger than needed: most subscribers attach near the tail and copy only a few events.
+                        copied = (int)Math.Min(CatchUpBatchSize, _lastSequence - next + 1);
+                        if (batch is null || batch.Length < copied)
+                        {
+                            batch = new ExecutionEvent?[copied];
+                        }
+
                         var offset = (int)(next - _firstSequence);
                         for (var i = 0; i < copied; i++)
                         {
@@ -190,6 +195,9 @@ internal sealed class ExecutionLog
                         }
 
                         subscriber.Lagging = false;
+
+                        // A live subscriber, idle most of its life, keeps no catch-up buffer.
+                        batch = null;
                         if (!registered)
                         {
                             _subscribers.Add(subscriber);
