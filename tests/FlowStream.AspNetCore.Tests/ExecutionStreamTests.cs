@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using FlowStream.AspNetCore.Tests.Infrastructure;
-using FlowStream.Events;
+using FlowStream.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace FlowStream.AspNetCore.Tests;
@@ -115,17 +115,17 @@ public class ExecutionStreamTests
     {
         var gates = new Gates();
         await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
+        using var readers = new ActiveReaders(server.App.Services);
         var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}"""));
         var id = long.Parse(response.Headers.GetValues("X-Execution-Id").Single(), System.Globalization.CultureInfo.InvariantCulture);
         var sse = await response.OpenSseAsync();
         await sse.ReadLineUntilAsync(l => l.Contains("\"nodeName\":\"Gate\""), TestContext.Current.CancellationToken);
-        var bus = (InMemoryExecutionEventBus)server.Bus;
-        bus.GetSubscriberCount(id).Should().Be(1);
+        readers.Count.Should().Be(1, "the stream reads the execution's log");
 
         sse.Dispose();
         response.Dispose();
 
-        await bus.WhenNoSubscribersAsync(id).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await readers.WhenZeroAsync().WaitAsync(Patience, TestContext.Current.CancellationToken);
         server.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
         execution!.IsFinished.Should().BeFalse("a client that goes away does not stop its execution");
         gates.Release("Gate");

@@ -23,7 +23,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         App = app;
         BaseAddress = baseAddress;
         Engine = app.Services.GetRequiredService<IWorkflowEngine>();
-        Bus = app.Services.GetRequiredService<IExecutionEventBus>();
+        Events = app.Services.GetRequiredService<IExecutionEventReader>();
     }
 
     public WebApplication App { get; }
@@ -32,7 +32,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
 
     public IWorkflowEngine Engine { get; }
 
-    public IExecutionEventBus Bus { get; }
+    public IExecutionEventReader Events { get; }
 
     public static async Task<BenchmarkServer> StartAsync(
         Action<FlowStreamOptions> configureOptions,

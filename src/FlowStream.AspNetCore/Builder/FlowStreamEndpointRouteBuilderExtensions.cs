@@ -15,6 +15,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the FlowStream execution endpoints.</summary>
 public static class FlowStreamEndpointRouteBuilderExtensions
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IHostApplicationLifetime, IWorkflowEngine> s_shutdownHooks = [];
+
     /// <summary>
     /// Maps the execution endpoints under <paramref name="pattern"/>: <c>POST {pattern}/stream</c> (start and stream as
     /// Server-Sent Events), <c>GET {pattern}/{id}/stream</c> (attach, resuming after <c>Last-Event-ID</c>), <c>POST {pattern}</c>
@@ -43,13 +45,16 @@ public static class FlowStreamEndpointRouteBuilderExtensions
         var handlers = new ExecutionEndpoints(
             engine,
             services.GetService<IWorkflowStore>(),
-            services.GetRequiredService<IExecutionEventBus>(),
+            services.GetRequiredService<IExecutionEventReader>(),
             options,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             logger);
 
-        // Stopping the host cancels running executions first, so open streams end (after executionFinished) instead of holding shutdown up.
-        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() =>
+        // Stopping the host cancels running executions first, so open streams end (after executionFinished) instead of holding
+        // shutdown up. Registered once per host, however many times MapExecutionStream is called.
+        if (services.GetService<IHostApplicationLifetime>() is { } lifetime && s_shutdownHooks.TryAdd(lifetime, engine))
+        {
+            lifetime.ApplicationStopping.Register(() =>
         {
             var running = engine.ListExecutions().Where(e => !e.IsFinished).ToList();
             if (running.Count > 0)
@@ -62,15 +67,31 @@ public static class FlowStreamEndpointRouteBuilderExtensions
                 execution.Cancel();
             }
         });
+        }
 
+        // Endpoint names carry the pattern, so a host may map two groups; Produces metadata lets OpenAPI describe the endpoints.
         var group = endpoints.MapGroup(pattern);
-        group.MapPost("/stream", (RequestDelegate)handlers.StartAndStreamAsync).WithDisplayName("FlowStream: start and stream");
-        group.MapPost("/", (RequestDelegate)handlers.StartAsync).WithDisplayName("FlowStream: start");
-        group.MapGet("/{id}/stream", (RequestDelegate)handlers.AttachAsync).WithDisplayName("FlowStream: attach to a stream");
-        group.MapGet("/{id}", (RequestDelegate)handlers.GetStatusAsync).WithDisplayName("FlowStream: status");
-        group.MapPost("/{id}/cancel", context => handlers.ControlAsync(context, static e => e.Cancel(), "canceled")).WithDisplayName("FlowStream: cancel");
-        group.MapPost("/{id}/pause", context => handlers.ControlAsync(context, static e => e.Pause(), "paused")).WithDisplayName("FlowStream: pause");
-        group.MapPost("/{id}/resume", context => handlers.ControlAsync(context, static e => e.Resume(), "resumed")).WithDisplayName("FlowStream: resume");
+        var prefix = "FlowStream" + pattern.TrimEnd('/').Replace('/', '.');
+        group.MapPost("/stream", (RequestDelegate)handlers.StartAndStreamAsync).WithDisplayName("FlowStream: start and stream")
+            .WithName(prefix + ".StartAndStream").WithMetadata(Produces(StatusCodes.Status200OK, "text/event-stream"))
+            .WithMetadata(Produces(StatusCodes.Status400BadRequest, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status413PayloadTooLarge, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status429TooManyRequests, "application/problem+json"));
+        group.MapPost("/", (RequestDelegate)handlers.StartAsync).WithDisplayName("FlowStream: start")
+            .WithName(prefix + ".Start").WithMetadata(Produces(StatusCodes.Status202Accepted, "application/json"))
+            .WithMetadata(Produces(StatusCodes.Status400BadRequest, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status413PayloadTooLarge, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status429TooManyRequests, "application/problem+json"));
+        group.MapGet("/{id}/stream", (RequestDelegate)handlers.AttachAsync).WithDisplayName("FlowStream: attach to a stream")
+            .WithName(prefix + ".Attach").WithMetadata(Produces(StatusCodes.Status200OK, "text/event-stream")).WithMetadata(Produces(StatusCodes.Status204NoContent, null))
+            .WithMetadata(Produces(StatusCodes.Status400BadRequest, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status410Gone, "application/problem+json"));
+        group.MapGet("/{id}", (RequestDelegate)handlers.GetStatusAsync).WithDisplayName("FlowStream: status")
+            .WithName(prefix + ".Status").WithMetadata(Produces(StatusCodes.Status200OK, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json"));
+        group.MapPost("/{id}/cancel", context => handlers.ControlAsync(context, static e => e.Cancel(), "canceled")).WithDisplayName("FlowStream: cancel")
+            .WithName(prefix + ".Cancel").WithMetadata(Produces(StatusCodes.Status202Accepted, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status409Conflict, "application/problem+json"));
+        group.MapPost("/{id}/pause", context => handlers.ControlAsync(context, static e => e.Pause(), "paused")).WithDisplayName("FlowStream: pause")
+            .WithName(prefix + ".Pause").WithMetadata(Produces(StatusCodes.Status202Accepted, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status409Conflict, "application/problem+json"));
+        group.MapPost("/{id}/resume", context => handlers.ControlAsync(context, static e => e.Resume(), "resumed")).WithDisplayName("FlowStream: resume")
+            .WithName(prefix + ".Resume").WithMetadata(Produces(StatusCodes.Status202Accepted, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status409Conflict, "application/problem+json"));
         return group;
     }
+
+    private static Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata Produces(int statusCode, string? contentType)
+        => new(statusCode, typeof(void), contentType is null ? [] : [contentType]);
 }

@@ -12,17 +12,17 @@ internal sealed class ExecutionEndpoints
 {
     private readonly IWorkflowEngine _engine;
     private readonly IWorkflowStore? _store;
-    private readonly IExecutionEventBus _bus;
+    private readonly IExecutionEventReader _events;
     private readonly ExecutionStreamOptions _options;
     private readonly ExecutionStreamer _streamer;
 
-    public ExecutionEndpoints(IWorkflowEngine engine, IWorkflowStore? store, IExecutionEventBus bus, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger)
+    public ExecutionEndpoints(IWorkflowEngine engine, IWorkflowStore? store, IExecutionEventReader events, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _engine = engine;
         _store = store;
-        _bus = bus;
+        _events = events;
         _options = options;
-        _streamer = new ExecutionStreamer(engine, options, timeProvider, logger);
+        _streamer = new ExecutionStreamer(events, options, timeProvider, logger);
     }
 
     /// <summary><c>POST {pattern}/stream</c>: start, then stream every event of the new execution.</summary>
@@ -72,14 +72,17 @@ internal sealed class ExecutionEndpoints
             return;
         }
 
-        if (_bus.TryGetLastSequence(execution.Id, out var last) && afterSequence > last)
+        // "Finished?" before "last sequence": read the other way round, a resume racing the end could see the last id before
+        // executionFinished was appended, then "finished", and answer 204 to a client that never got executionFinished.
+        var isFinished = execution.IsFinished;
+        if (_events.TryGetLastSequence(execution.Id, out var last) && afterSequence > last)
         {
             await ProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, ExecutionStreamProblemTypes.InvalidLastEventId, "Invalid Last-Event-ID",
                 $"Last-Event-ID {afterSequence} is beyond the last event ({last}) of execution {execution.Id}: event ids are per execution.").ConfigureAwait(false);
             return;
         }
 
-        if (execution.IsFinished && afterSequence == last)
+        if (isFinished && afterSequence == last)
         {
             // Nothing will ever follow: 204 tells a browser EventSource to stop reconnecting.
             context.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -318,21 +321,22 @@ internal sealed class ExecutionEndpoints
 
     private async Task WriteSummaryAsync(HttpContext context, WorkflowExecution execution, int status)
     {
-        _bus.TryGetLastSequence(execution.Id, out var last);
+        // One snapshot: status, timestamps, nodes and the last event id agree with each other.
+        var snapshot = execution.GetSnapshot();
         var summary = new ExecutionSummary
         {
             ExecutionId = execution.Id,
             WorkflowId = execution.Workflow.Id,
             WorkflowName = execution.Workflow.Name,
             Mode = execution.Mode,
-            Status = execution.Status,
-            StartedAt = FormatTime(execution.StartedAt),
-            FinishedAt = execution.FinishedAt is { } finished ? FormatTime(finished) : null,
-            LastEventId = last,
-            Error = execution.ErrorMessage is { } message
-                ? new SummaryError { Message = message, NodeName = execution.GetNodeStates().FirstOrDefault(n => n.Status == NodeExecutionStatus.Error && n.ErrorMessage == message)?.Name }
+            Status = snapshot.Status,
+            StartedAt = FormatTime(snapshot.StartedAt),
+            FinishedAt = snapshot.FinishedAt is { } finished ? FormatTime(finished) : null,
+            LastEventId = snapshot.LastSequence,
+            Error = snapshot.ErrorMessage is { } message
+                ? new SummaryError { Message = message, NodeName = snapshot.FailedNodeName }
                 : null,
-            Nodes = [.. execution.GetNodeStates().Select(n => new NodeSummary
+            Nodes = [.. snapshot.Nodes.Select(n => new NodeSummary
             {
                 Name = n.Name,
                 Type = n.Type,
@@ -354,10 +358,16 @@ internal sealed class ExecutionEndpoints
         await ProblemWriter.WriteJsonAsync(context, status, "application/json; charset=utf-8", buffer).ConfigureAwait(false);
     }
 
-    private static string FormatTime(DateTimeOffset time)
-        => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string FormatTime(DateTimeOffset time) => WireContract.WireTime.ToString(time);
 
-    private static string StatusText(ExecutionStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+    private static string StatusText(ExecutionStatus status) => status switch
+    {
+        ExecutionStatus.Running => WireContract.WireNames.StatusRunning,
+        ExecutionStatus.Paused => WireContract.WireNames.StatusPaused,
+        ExecutionStatus.Success => WireContract.WireNames.StatusSuccess,
+        ExecutionStatus.Error => WireContract.WireNames.StatusError,
+        _ => WireContract.WireNames.StatusCanceled,
+    };
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
 }

@@ -25,6 +25,13 @@ internal sealed class FlowStreamOptionsValidator : IValidateOptions<FlowStreamOp
         Check(options.SubscriberBufferCapacity >= 1, $"{nameof(FlowStreamOptions.SubscriberBufferCapacity)} must be at least 1 (was {options.SubscriberBufferCapacity}).");
         Check(options.FinishedExecutionTimeToLive > TimeSpan.Zero, $"{nameof(FlowStreamOptions.FinishedExecutionTimeToLive)} must be more than zero (was {options.FinishedExecutionTimeToLive}).");
         Check(options.MaxFinishedExecutions >= 0, $"{nameof(FlowStreamOptions.MaxFinishedExecutions)} must be at least 0 (was {options.MaxFinishedExecutions}).");
+        Check(options.MaxNodeOutputBytes >= 1, $"{nameof(FlowStreamOptions.MaxNodeOutputBytes)} must be at least 1 (was {options.MaxNodeOutputBytes}).");
+        Check(options.MaxExecutionBytes >= 1, $"{nameof(FlowStreamOptions.MaxExecutionBytes)} must be at least 1 (was {options.MaxExecutionBytes}).");
+        Check(options.MaxRetainedBytes >= 1, $"{nameof(FlowStreamOptions.MaxRetainedBytes)} must be at least 1 (was {options.MaxRetainedBytes}).");
+        Check(options.MaxEventDataBytes >= 1, $"{nameof(FlowStreamOptions.MaxEventDataBytes)} must be at least 1 (was {options.MaxEventDataBytes}).");
+        Check(options.MaxExecutionDuration > TimeSpan.Zero || options.MaxExecutionDuration == Timeout.InfiniteTimeSpan, $"{nameof(FlowStreamOptions.MaxExecutionDuration)} must be more than zero or infinite (was {options.MaxExecutionDuration}).");
+        Check(options.MaxRunningExecutions >= 1, $"{nameof(FlowStreamOptions.MaxRunningExecutions)} must be at least 1 (was {options.MaxRunningExecutions}).");
+        Check(options.MaxRunningExecutionsPerOwner >= 1, $"{nameof(FlowStreamOptions.MaxRunningExecutionsPerOwner)} must be at least 1 (was {options.MaxRunningExecutionsPerOwner}).");
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

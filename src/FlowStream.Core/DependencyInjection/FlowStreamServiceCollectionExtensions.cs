@@ -1,5 +1,6 @@
 using FlowStream;
 using FlowStream.DependencyInjection;
+using FlowStream.Diagnostics;
 using FlowStream.Engine;
 using FlowStream.Events;
 using FlowStream.Nodes;
@@ -13,7 +14,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FlowStreamServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the FlowStream engine (<see cref="IWorkflowEngine"/>), the in-memory event bus (<see cref="IExecutionEventBus"/>)
+    /// Registers the FlowStream engine (<see cref="IWorkflowEngine"/>), the in-memory event bus (<see cref="IExecutionEventWriter"/> and <see cref="IExecutionEventReader"/>)
     /// and the built-in node types (<see cref="BuiltInNodeTypes"/>). Calling it again is harmless: it only adds the
     /// options configuration it is given.
     /// </summary>
@@ -42,7 +43,10 @@ public static class FlowStreamServiceCollectionExtensions
         services.AddOptions<FlowStreamOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlowStreamOptions>, FlowStreamOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IExecutionEventBus, InMemoryExecutionEventBus>();
+        services.TryAddSingleton<FlowStreamMetrics>(static sp => new FlowStreamMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<InMemoryExecutionEventStore>();
+        services.TryAddSingleton<IExecutionEventWriter>(static sp => sp.GetRequiredService<InMemoryExecutionEventStore>());
+        services.TryAddSingleton<IExecutionEventReader>(static sp => sp.GetRequiredService<InMemoryExecutionEventStore>());
         services.TryAddSingleton<NodeTypeRegistry>();
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<IWorkflowEngine>(static sp => sp.GetRequiredService<WorkflowEngine>());

@@ -2,18 +2,30 @@ using System.Text.Json;
 
 namespace FlowStream;
 
-/// <summary>What to start an execution with, besides the workflow.</summary>
+/// <summary>How to start an execution: its input data, mode, owner and limits.</summary>
 public sealed class ExecutionRequest
 {
-    /// <summary>Gets the execution's input data: what <c>manualTrigger</c> outputs and <c>{{ $input }}</c> reads. Undefined means <c>{}</c>.</summary>
+    /// <summary>Gets the execution's input data (<c>$input</c>); an empty object when not set.</summary>
     public JsonElement InputData { get; init; }
 
-    /// <summary>Gets the execution mode reported in <c>executionStarted</c>. Default <c>"manual"</c>.</summary>
+    /// <summary>Gets the execution's mode, echoed in <c>executionStarted</c>. Default <c>"manual"</c>.</summary>
     public string Mode { get; init; } = "manual";
 
-    /// <summary>Gets the id of the user who owns the execution, or <see langword="null"/> for an anonymous execution.</summary>
+    /// <summary>Gets the id of the user who starts the execution, or <see langword="null"/> for an anonymous caller.</summary>
     public string? OwnerId { get; init; }
 
-    /// <summary>Gets how many nodes may run at once; overrides the workflow's settings and the options' default. At least 1.</summary>
+    /// <summary>
+    /// Gets the partition whose running executions count against <see cref="FlowStreamOptions.MaxRunningExecutionsPerOwner"/>;
+    /// <see langword="null"/> means <see cref="OwnerId"/> (and no per-owner limit when both are null).
+    /// </summary>
+    public string? QuotaPartition { get; init; }
+
+    /// <summary>Gets how many nodes may run at once; <see langword="null"/> means the workflow's settings, else the options' default.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Gets the execution that started this one as a child (an <c>executeWorkflow</c> node), if any. Its cancel, pause and resume reach the child.</summary>
+    public long? ParentExecutionId { get; init; }
+
+    /// <summary>Gets the name of the parent's node that started this execution, if any.</summary>
+    public string? ParentNodeName { get; init; }
 }

@@ -13,7 +13,7 @@ public sealed class NodeDefinition
 
     // Used by the JSON source generator, which would otherwise set omitted properties to null (see NodeRetryPolicy).
     [JsonConstructor]
-    internal NodeDefinition(string? name, string? type, JsonElement parameters, NodeRetryPolicy? retry, int? timeoutMs, bool continueOnFail, bool disabled)
+    internal NodeDefinition(string? name, string? type, JsonElement parameters, NodeRetryPolicy? retry, int? timeoutMs, bool continueOnFail, bool disabled, NodeErrorHandling onError = NodeErrorHandling.StopWorkflow)
     {
         Name = name ?? "";
         Type = type ?? "";
@@ -22,6 +22,7 @@ public sealed class NodeDefinition
         TimeoutMs = timeoutMs;
         ContinueOnFail = continueOnFail;
         Disabled = disabled;
+        OnError = onError;
     }
 
     /// <summary>Gets the node's name, unique within its workflow. Connections and templates refer to nodes by name.</summary>
@@ -52,6 +53,14 @@ public sealed class NodeDefinition
     /// <summary>Gets a value indicating whether the node is disabled: it does not run and passes its input through.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Disabled { get; init; }
+
+    /// <inheritdoc />
+    /// <summary>
+    /// Gets what a failure (after the retries) does: <see cref="NodeErrorHandling.StopWorkflow"/> (the default) fails the execution;
+    /// <see cref="NodeErrorHandling.ErrorOutput"/> sends <c>{"error": {"message"}}</c> down the node's <c>error</c> output instead.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public NodeErrorHandling OnError { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Type})";

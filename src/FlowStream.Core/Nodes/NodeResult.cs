@@ -2,15 +2,18 @@ using System.Text.Json;
 
 namespace FlowStream;
 
-/// <summary>What a node produced: its output, or a failure message.</summary>
+/// <summary>What a node produced: its output and the output(s) it leaves by, or a failure message.</summary>
 public sealed class NodeResult
 {
     private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    private static readonly string[] s_main = [NodeOutputs.Main];
+    private static readonly NodeResult s_emptySuccess = new(s_emptyObject, null, s_main);
 
-    private NodeResult(JsonElement output, string? errorMessage)
+    private NodeResult(JsonElement output, string? errorMessage, string[] outputs)
     {
         Output = output;
         ErrorMessage = errorMessage;
+        OutputNames = outputs;
     }
 
     /// <summary>Gets the node's output (an empty object for a failure).</summary>
@@ -22,15 +25,49 @@ public sealed class NodeResult
     /// <summary>Gets a value indicating whether the node succeeded.</summary>
     public bool IsSuccess => ErrorMessage is null;
 
-    /// <summary>Creates a successful result.</summary>
+    /// <summary>Gets the outputs the result leaves by: <c>["main"]</c> unless the handler named others (see <see cref="NodeOutputs"/>).</summary>
+    public IReadOnlyList<string> Outputs => OutputNames;
+
+    internal string[] OutputNames { get; }
+
+    internal static JsonElement EmptyObject => s_emptyObject;
+
+    /// <summary>Creates a successful result that leaves by <c>main</c>.</summary>
     /// <param name="output">The node's output, usually a JSON object. It is cloned if it belongs to a disposable <see cref="JsonDocument"/>.</param>
     /// <returns>The result.</returns>
     public static NodeResult Success(JsonElement output)
-        => new(output.ValueKind == JsonValueKind.Undefined ? s_emptyObject : output.Clone(), null);
+        => new(output.ValueKind == JsonValueKind.Undefined ? s_emptyObject : output.Clone(), null, s_main);
+
+    /// <summary>Creates a successful result that leaves by the output named <paramref name="outputName"/> (<c>"true"</c> of an <c>if</c>, say).</summary>
+    /// <param name="output">The node's output.</param>
+    /// <param name="outputName">The output the result leaves by; connections from other outputs carry nothing.</param>
+    /// <returns>The result.</returns>
+    public static NodeResult Success(JsonElement output, string outputName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputName);
+        return new(output.ValueKind == JsonValueKind.Undefined ? s_emptyObject : output.Clone(), null, outputName == NodeOutputs.Main ? s_main : [outputName]);
+    }
+
+    /// <summary>Creates a successful result that leaves by several outputs at once (a <c>switch</c> in <c>"all"</c> mode, say).</summary>
+    /// <param name="output">The node's output.</param>
+    /// <param name="outputNames">The outputs the result leaves by; may be empty (then no successor gets anything).</param>
+    /// <returns>The result.</returns>
+    public static NodeResult Success(JsonElement output, IReadOnlyList<string> outputNames)
+    {
+        ArgumentNullException.ThrowIfNull(outputNames);
+        var names = new string[outputNames.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(outputNames[i], nameof(outputNames));
+            names[i] = outputNames[i];
+        }
+
+        return new(output.ValueKind == JsonValueKind.Undefined ? s_emptyObject : output.Clone(), null, names);
+    }
 
     /// <summary>Creates a successful result whose output is an empty object.</summary>
     /// <returns>The result.</returns>
-    public static NodeResult Success() => new(s_emptyObject, null);
+    public static NodeResult Success() => s_emptySuccess;
 
     /// <summary>Creates a failed result.</summary>
     /// <param name="message">What went wrong; it becomes the node's <c>error.message</c>.</param>
@@ -38,8 +75,6 @@ public sealed class NodeResult
     public static NodeResult Failure(string message)
     {
         ArgumentException.ThrowIfNullOrEmpty(message);
-        return new(s_emptyObject, message);
+        return new(s_emptyObject, message, s_main);
     }
-
-    internal static JsonElement EmptyObject => s_emptyObject;
 }

@@ -92,13 +92,15 @@ internal static class WorkflowValidator
 
         var predecessors = new List<int>[nodes.Length];
         var successors = new List<int>[nodes.Length];
+        var successorOutputs = new List<string>[nodes.Length];
         for (var i = 0; i < nodes.Length; i++)
         {
             predecessors[i] = [];
             successors[i] = [];
+            successorOutputs[i] = [];
         }
 
-        var edges = new HashSet<(int, int)>();
+        var edges = new HashSet<(int, int, string)>();
         foreach (var connection in connections)
         {
             if (connection is null)
@@ -129,9 +131,11 @@ internal static class WorkflowValidator
                 continue;
             }
 
-            if (edges.Add((from, to)))
+            var output = connection.FromOutput ?? NodeOutputs.Main;
+            if (edges.Add((from, to, output)))
             {
                 successors[from].Add(to);
+                successorOutputs[from].Add(output);
                 predecessors[to].Add(from);
             }
         }
@@ -152,6 +156,7 @@ internal static class WorkflowValidator
             nodes,
             [.. predecessors.Select(p => p.ToArray())],
             [.. successors.Select(s => s.ToArray())],
+            [.. successorOutputs.Select(s => s.ToArray())],
             hasTemplates,
             indexByName.ToFrozenDictionary(StringComparer.Ordinal));
     }

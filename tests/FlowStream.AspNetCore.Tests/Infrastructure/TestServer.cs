@@ -25,7 +25,7 @@ internal sealed class TestServer : IAsyncDisposable
         BaseAddress = baseAddress;
         Time = time;
         Engine = app.Services.GetRequiredService<IWorkflowEngine>();
-        Bus = app.Services.GetRequiredService<IExecutionEventBus>();
+        Events = app.Services.GetRequiredService<IExecutionEventReader>();
         Client = CreateClient();
     }
 
@@ -37,7 +37,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IWorkflowEngine Engine { get; }
 
-    public IExecutionEventBus Bus { get; }
+    public IExecutionEventReader Events { get; }
 
     public HttpClient Client { get; }
 

@@ -46,24 +46,37 @@ public sealed class EngineEventStreamTests
             o.MaxRetainedEventsPerExecution = Retained;
         });
         var execution = host.Engine.Start(BurstWorkflow());
-        await using var stalled = await StalledLiveSubscriberAsync(host, execution, gate);
+        await using var stalled = host.Engine.SubscribeAsync(execution.Id, 0, Ct).GetAsyncEnumerator(Ct);
+        do
+        {
+            (await stalled.MoveNextAsync().AsTask().WaitAsync(s_hangGuard, Ct)).Should().BeTrue();
+        }
+        while (stalled.Current.Type != ExecutionEventTypes.NodeExecutionBefore);
 
+        // A reader parked at the tail is woken by the burst, but (being a cursor, with no buffer of its own) it may find its next
+        // event already gone by the time it runs: then its read fails, mid-burst or after, with the log's first retained event then.
+        var waiting = stalled.MoveNextAsync().AsTask();
+        gate.SetResult();
         (await execution.Completion.WaitAsync(s_hangGuard, Ct)).Should().Be(ExecutionStatus.Success);
         var read = new List<ExecutionEvent>();
         var act = async () =>
         {
-            while (await stalled.MoveNextAsync())
+            if (await waiting.WaitAsync(s_hangGuard, Ct))
             {
                 read.Add(stalled.Current);
+                while (await stalled.MoveNextAsync())
+                {
+                    read.Add(stalled.Current);
+                }
             }
         };
 
         var error = (await act.Should().ThrowAsync<ExecutionEventsUnavailableException>()).Which;
-        var lastRead = read.Count == 0 ? 3 : read[^1].Sequence;
-        AssertContiguous(read, 4, lastRead);
+        var lastRead = read.Count == 0 ? 2 : read[^1].Sequence;
+        AssertContiguous(read, 3, lastRead);
         error.ExecutionId.Should().Be(execution.Id);
         error.NextSequence.Should().Be(lastRead + 1);
-        error.FirstRetainedSequence.Should().Be(LargeTotal - Retained + 1);
+        error.FirstRetainedSequence.Should().BeGreaterThan(lastRead + 1).And.BeLessThanOrEqualTo(LargeTotal - Retained + 1);
     }
 
     [Fact]
