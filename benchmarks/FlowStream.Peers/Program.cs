@@ -65,7 +65,7 @@ foreach (var peer in peers)
 }
 
 // Per size: one warm-up run each, then the timed runs, alternating the engines so that both see the same moments of the machine.
-var results = new List<(int Size, double? FlowStream, double? WorkflowCore)>();
+var results = new List<(int Size, List<double> FlowStream, List<double> WorkflowCore)>();
 foreach (var size in settings.Sizes)
 {
     var times = peers.ToDictionary(peer => peer, _ => new List<double>());
@@ -85,17 +85,20 @@ foreach (var size in settings.Sizes)
         }
     }
 
-    results.Add((size, Median(times[flowStream]), Median(times[workflowCore])));
+    results.Add((size, times[flowStream], times[workflowCore]));
 }
 
 Console.WriteLine();
 Console.WriteLine($"load average at end: {LoadAverage()}");
 Console.WriteLine();
-Console.WriteLine("| N | FlowStream µs/node | WorkflowCore µs/node | WorkflowCore / FlowStream |");
-Console.WriteLine("| ---: | ---: | ---: | ---: |");
-foreach (var (size, fs, wfc) in results)
+// Medians; the last two columns show how far the timed runs spread on this machine.
+Console.WriteLine("| N | FlowStream µs/node | WorkflowCore µs/node | WorkflowCore / FlowStream | FlowStream min–max | WorkflowCore min–max |");
+Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+foreach (var (size, fsTimes, wfcTimes) in results)
 {
-    Console.WriteLine($"| {size:N0} | {Format(fs)} | {Format(wfc)} | {(fs is { } a && wfc is { } b ? (b / a).ToString("0.0", culture) + "×" : "—")} |");
+    var (fs, wfc) = (Median(fsTimes), Median(wfcTimes));
+    var ratio = fs is { } a && wfc is { } b ? (b / a).ToString("0.0", culture) + "×" : "—";
+    Console.WriteLine($"| {size:N0} | {Format(fs)} | {Format(wfc)} | {ratio} | {Range(fsTimes)} | {Range(wfcTimes)} |");
 }
 
 Console.WriteLine();
@@ -139,6 +142,8 @@ static double? Median(List<double> values)
     var middle = sorted.Length / 2;
     return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+static string Range(List<double> values) => values.Count == 0 ? "—" : $"{Format(values.Min())}–{Format(values.Max())}";
 
 static string Format(double? value) => value is { } v ? v.ToString(v < 100 ? "0.00" : "0.0", CultureInfo.InvariantCulture) : "failed";
 
