@@ -1,7 +1,7 @@
-// runExecution() against a scripted fetch: the re-attach path of flowstream.js, without a browser.
-import { test } from 'node:test';
+// runExecution() (the page's callback API) against a scripted fetch: the re-attach path, without a browser.
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { runExecution } from '../../samples/FlowStream.Sample/wwwroot/flowstream.js';
+import { runExecution } from '../src/index.js';
 
 const event = (id, type, data = {}) => `id: ${id}\ndata: ${JSON.stringify({ type, data: { executionId: 42, ...data } })}\n\n`;
 const all = [

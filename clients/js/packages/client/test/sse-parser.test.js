@@ -1,7 +1,7 @@
-// Tests of flowstream.js's SSE parser with Node's built-in test runner: node --test tests/flowstream-js/
-import { test } from 'node:test';
+// The SSE parser (moved here from the sample's flowstream.js): every split point, CR/LF/CRLF, BOM, comments.
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { SseParser } from '../../samples/FlowStream.Sample/wwwroot/flowstream.js';
+import { SseParser } from '../src/index.js';
 
 const stream = 'id: 1\ndata: {"type":"a"}\n\nid: 2\ndata: {"type":"b"}\n\n: keepalive\n\nid: 3\ndata: {"type":"c"}\n\n';
 
