@@ -501,11 +501,12 @@ async function* readWithReattach(settings, state, first) {
       assertEventStream(response, state.executionId);
       try {
         const before = state.lastEventId;
-        for await (const event of readEvents(response, state)) {
+        for await (const event of readEvents(response, state, signal)) {
           if (state.lastEventId > before) failures = 0; // the connection delivered something new: the count starts again
           yield event;
           if (state.finished) return;
         }
+        if (signal?.aborted) throw signal.reason;
         lastError = new Error('The stream ended before executionFinished.');
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
@@ -551,13 +552,17 @@ async function* readWithReattach(settings, state, first) {
  * Parses one response's body into events, skipping those at or before the last delivered id (a replay after re-attach).
  * @param {Response} response
  * @param {StreamState} state
+ * @param {AbortSignal | undefined} signal
  * @returns {AsyncGenerator<FlowStreamEvent, void, undefined>}
  */
-async function* readEvents(response, state) {
+async function* readEvents(response, state, signal) {
   if (!response.body) throw new Error('The response has no body.');
   const parser = new SseParser();
   const decoder = new TextDecoder();
   const reader = response.body.getReader();
+  // Aborting ends a pending read even with a fetch that does not tie the body to the signal.
+  const onAbort = () => { reader.cancel(signal?.reason).catch(() => {}); };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -581,6 +586,7 @@ async function* readEvents(response, state) {
       }
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     parser.end();
     reader.cancel().catch(() => {});
   }
