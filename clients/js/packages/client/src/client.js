@@ -387,7 +387,8 @@ function resolve(options) {
   if (typeof fetchImpl !== 'function') throw new TypeError('No fetch: pass options.fetch.');
   return {
     baseUrl: trimBase(options.baseUrl),
-    fetch: fetchImpl,
+    // Called as a plain function: a browser's fetch called as a method of another object throws "Illegal invocation".
+    fetch: (input, init) => fetchImpl(input, init),
     headers: options.headers ?? {},
     reconnect: { ...DEFAULT_RECONNECT, ...options.reconnect },
     signal: options.signal,

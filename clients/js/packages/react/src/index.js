@@ -72,6 +72,8 @@ export function nodesWithState(nodes, state) {
  * @property {() => Promise<any>} pause
  * @property {() => Promise<any>} resume
  * @property {number | null} executionId
+ * @property {string | null} token  the run's execution token (to mint a share token with `createShareToken`), null if the
+ *   host gave none
  * @property {Error | null} error
  * @property {Progress | null} progress
  * @property {number | null} etaMs  the server's estimate of the time left
@@ -132,7 +134,7 @@ export function useExecutionStream(nodes, setNodes, options = {}) {
         baseUrl: o.baseUrl, fetch: o.fetch, headers: o.headers, reconnect: o.reconnect, signal: run.controller.signal,
       });
       run.started(stream.executionId, stream.token);
-      if (live()) setView((v) => ({ ...v, executionId: stream.executionId }));
+      if (live()) setView((v) => ({ ...v, executionId: stream.executionId, token: stream.token }));
       for await (const event of stream) {
         run.state = applyEvent(run.state, event);
         if (run.executionId === null) run.executionId = stream.executionId;
@@ -241,6 +243,7 @@ export function useExecution(executionId, options = {}) {
  * @typedef {object} RunView
  * @property {boolean} isExecuting
  * @property {number | null} executionId
+ * @property {string | null} token
  * @property {Error | null} error
  * @property {Progress | null} progress
  * @property {number | null} etaMs
@@ -248,7 +251,7 @@ export function useExecution(executionId, options = {}) {
  */
 
 /** @type {Readonly<RunView>} */
-const IDLE_VIEW = Object.freeze({ isExecuting: false, executionId: null, error: null, progress: null, etaMs: null, status: 'idle' });
+const IDLE_VIEW = Object.freeze({ isExecuting: false, executionId: null, token: null, error: null, progress: null, etaMs: null, status: 'idle' });
 
 /** One execute(): its reading, its batching, and what control calls need. */
 class Run {
