@@ -66,6 +66,16 @@ describe('startExecution', () => {
     expect(JSON.parse(requests[0].body)).toEqual({ flowId: 'f', inputData: { x: 1 } });
   });
 
+  test('fetch is called as a plain function (a browser fetch called as a method throws Illegal invocation)', async () => {
+    const responses = [sse(all)];
+    const strictFetch = function (url, init) {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Failed to execute 'fetch' on 'Window': Illegal invocation");
+      return Promise.resolve(responses.shift());
+    };
+    const events = await collect(await startExecution({ flowId: 'f' }, { fetch: strictFetch }));
+    expect(events).toHaveLength(6);
+  });
+
   test('an inline workflow and a base URL with a trailing slash', async () => {
     const { fetch, requests } = scripted([() => sse(all)]);
     const workflow = { id: 'w', name: 'W', nodes: [{ name: 'A', type: 'noOp' }], connections: [] };
