@@ -84,7 +84,7 @@ function Editor({ flow }) {
       <section className="canvas-row">
         <div className="canvas">
           <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
-            onNodeClick={(_, node) => setSelected(node.id)} fitView proOptions={{ hideAttribution: true }}>
+            onNodeClick={(_, node) => setSelected(node.id)} fitView>
             <Background />
             <Controls />
           </ReactFlow>

@@ -45,7 +45,7 @@ export default function ShareView({ flows, executionId, token }) {
         <section className="canvas-row">
           <div className="canvas">
             <ReactFlow nodes={nodes} edges={base.edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false}
-              onNodeClick={(_, node) => setSelected(node.id)} fitView proOptions={{ hideAttribution: true }}>
+              onNodeClick={(_, node) => setSelected(node.id)} fitView>
               <Background />
             </ReactFlow>
           </div>
