@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
@@ -52,6 +52,20 @@ function installObserver() {
       window.__transitions.push({ seq: ++seq, kind: what[0], name: what[1], value });
     });
   }).observe(document.body, { attributes: true, attributeOldValue: true, subtree: true, attributeFilter: ['data-status', 'data-execution-status'] });
+}
+
+/**
+ * Makes the page's run of the sequential flow hold 'Fetch order' for `ms` (the sample host allows inline workflows): the
+ * test's clicks then land while that node runs, not within a 700 ms window of wall-clock luck.
+ */
+async function holdFetchOrder(page, ms) {
+  const flow = JSON.parse(readFileSync(new URL('../../FlowStream.Sample/flows/1-sequential.json', import.meta.url), 'utf8'));
+  flow.nodes.find((n) => n.name === 'Fetch order').parameters.ms = ms;
+  await page.route('**/executions/stream', (route) => {
+    const body = route.request().postDataJSON();
+    if (body?.flowId !== 'sequential') return route.continue();
+    return route.continue({ postData: JSON.stringify({ workflow: flow, inputData: body.inputData }) });
+  });
 }
 
 const first = (transitions, name, value) => transitions.find((t) => t.name === name && t.value === value)?.seq ?? -1;
@@ -138,6 +152,7 @@ describe('React sample in Chromium', { skip }, () => {
 
   test('Pause holds the run (Resume offered), then Cancel ends it canceled and later nodes never run', async () => {
     const page = await open('sequential');
+    await holdFetchOrder(page, 60_000);
     await page.click("[data-testid='run']");
     await page.waitForSelector(`${node('Fetch order')}[data-status='running']`);
     await page.click("[data-testid='pause']");
@@ -147,6 +162,7 @@ describe('React sample in Chromium', { skip }, () => {
     await page.waitForSelector("main[data-execution-status='canceled']");
     const transitions = await page.evaluate(() => window.__transitions);
     assert.equal(first(transitions, 'Confirm', 'running'), -1, 'Confirm never ran');
+    assert.equal(await page.getAttribute(node('Fetch order'), 'data-status'), 'canceled', 'the running node was canceled');
     assert.equal(await page.textContent("[data-testid='execution-status']"), 'canceled');
     assert.equal(await page.isEnabled("[data-testid='run']"), true);
     await page.close();
@@ -154,6 +170,7 @@ describe('React sample in Chromium', { skip }, () => {
 
   test('a share link opened in a second page follows the run live', async () => {
     const owner = await open('sequential');
+    await holdFetchOrder(owner, 3_000);
     await owner.click("[data-testid='run']");
     await owner.waitForSelector(`${node('Fetch order')}[data-status='running']`);
     // Paused, the run waits for the watcher: what the watcher sees after Resume can only arrive live.

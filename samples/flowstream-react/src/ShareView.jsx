@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ReactFlow, Background } from '@xyflow/react';
+import { ReactFlow, Background, useNodesState } from '@xyflow/react';
 import { useExecution, nodesWithState } from '@flowstream/react';
 import { getExecution } from '@flowstream/client';
 import StatusNode from './StatusNode.jsx';
@@ -29,7 +29,10 @@ export default function ShareView({ flows, executionId, token }) {
   }, [executionId, token, flows]);
 
   const base = useMemo(() => (flow ? toReactFlow(flow) : { nodes: [], edges: [] }), [flow]);
-  const nodes = useMemo(() => nodesWithState(base.nodes, state), [base, state]);
+  // React Flow keeps what it measured on the node objects (through onNodesChange); the run's state is merged into them.
+  const [nodes, setNodes, onNodesChange] = useNodesState([]);
+  useEffect(() => setNodes(base.nodes), [base, setNodes]);
+  useEffect(() => setNodes((prev) => nodesWithState(prev, state)), [base, state, setNodes]);
   const selectedNode = nodes.find((n) => n.id === selected) ?? null;
 
   return (
@@ -44,7 +47,7 @@ export default function ShareView({ flows, executionId, token }) {
         </section>
         <section className="canvas-row">
           <div className="canvas">
-            <ReactFlow nodes={nodes} edges={base.edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false}
+            <ReactFlow nodes={nodes} edges={base.edges} nodeTypes={nodeTypes} onNodesChange={onNodesChange} nodesDraggable={false} nodesConnectable={false}
               onNodeClick={(_, node) => setSelected(node.id)} fitView>
               <Background />
             </ReactFlow>
