@@ -28,7 +28,7 @@ export const EXECUTION_ID_HEADER = 'X-Execution-Id';
 
 /**
  * @typedef {object} RequestOptions
- * @property {string} [token]  an execution token or share token, sent as the `FlowStream-Token` header.
+ * @property {string | null} [token]  an execution token or share token, sent as the `FlowStream-Token` header (none when null).
  * @property {AbortSignal} [signal]  stops the request, and for a stream the reading (never the execution).
  */
 
