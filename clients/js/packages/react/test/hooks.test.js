@@ -146,6 +146,23 @@ describe('useExecutionStream', () => {
     expect(result.current.calls.count).toBe(calls);
   });
 
+  test('a second execute() stops reading the first run (never canceling it) and shows only the new one', async () => {
+    const a = controllable();
+    const b = controllable({ 'X-Execution-Id': '43' });
+    const { fetch, requests } = fakeFetch([a.response, b.response]);
+    const { result } = renderHook(() => useHarness({ fetch, batchMs: 0 }));
+    let firstRun;
+    act(() => { firstRun = result.current.execute('f'); });
+    await act(async () => { a.push(frame(1, 'executionStarted') + frame(2, 'nodeExecutionBefore', { nodeName: 'Trigger' })); });
+    await waitFor(() => expect(result.current.nodes[0].data.status).toBe('running'));
+    act(() => { result.current.execute('g'); });
+    await expect(firstRun).resolves.toBeNull();
+    expect(requests[0].signal.aborted).toBe(true);
+    await waitFor(() => expect(result.current.executionId).toBe(43));
+    expect(result.current.nodes[0].data.status).toBe('idle');
+    expect(requests.map((r) => [r.method, r.url])).toEqual([['POST', '/executions/stream'], ['POST', '/executions/stream']]);
+  });
+
   test('cancel, pause and resume post to the execution with its token', async () => {
     const s = controllable({ 'FlowStream-Token': 'tok-9' });
     const ok = () => new Response('{"executionId":42}', { headers: { 'Content-Type': 'application/json' } });
