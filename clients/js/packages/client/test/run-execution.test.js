@@ -1,7 +1,7 @@
 // runExecution() (the page's callback API) against a scripted fetch: the re-attach path, without a browser.
 import { test, vi } from 'vitest';
 import assert from 'node:assert/strict';
-import { runExecution } from '../src/index.js';
+import { controlExecution, runExecution } from '../src/index.js';
 
 const event = (id, type, data = {}) => `id: ${id}\ndata: ${JSON.stringify({ type, data: { executionId: 42, ...data } })}\n\n`;
 const all = [
@@ -91,4 +91,20 @@ test('the page client gives up after maxReconnectAttempts failed re-attaches in 
     vi.restoreAllMocks();
     vi.useRealTimers();
   }
+});
+
+test('controlExecution presents the execution token that the page\'s runExecution received', async () => {
+  const requests = [];
+  globalThis.fetch = async (url, init = {}) => {
+    requests.push({ url, method: init.method ?? 'GET', token: init.headers?.['FlowStream-Token'], type: init.headers?.['Content-Type'] });
+    if (requests.length === 1) return response(all, { headers: { 'X-Execution-Id': '42', 'FlowStream-Token': 'secret-42' } });
+    return new Response('{"executionId":42}', { headers: { 'Content-Type': 'application/json' } });
+  };
+  await runExecution({ flowId: 'f' });
+  await controlExecution(42, 'cancel');
+  await controlExecution(7, 'pause'); // not started here: no token to present
+  assert.deepEqual(requests.slice(1), [
+    { url: '/executions/42/cancel', method: 'POST', token: 'secret-42', type: 'application/json' },
+    { url: '/executions/7/pause', method: 'POST', token: undefined, type: 'application/json' },
+  ]);
 });
