@@ -1,5 +1,6 @@
 // @flowstream/client against the real FlowStream.Sample host (started by the test on a free port): start, attach with
 // Last-Event-ID, pause/resume, cancel, status, and share tokens.
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   applyEvent, attachExecution, cancelExecution, createExecutionState, createShareToken, getExecution, pauseExecution,
@@ -37,6 +38,17 @@ const hold = (ms) => ({
 });
 
 describe.skipIf(missing)('against the sample host', () => {
+  test('the host serves this package\'s own source files to its page under /_flowstream/client/ (no second copy)', async () => {
+    const src = new URL('../../src/', import.meta.url);
+    for (const file of readdirSync(src).filter((f) => f.endsWith('.js'))) {
+      const response = await fetch(`${host.url}/_flowstream/client/${file}`);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('content-type'), file).toMatch(/javascript/);
+      expect(await response.text(), file).toBe(readFileSync(new URL(file, src), 'utf8'));
+    }
+    expect(await (await fetch(`${host.url}/flowstream.js`)).text()).toContain("export * from './_flowstream/client/index.js'");
+  });
+
   test('start a stored flow: every event in order, ids contiguous, the reducer ends with every node a success', async () => {
     const run = await startExecution({ flowId: 'sequential', inputData: { customer: 'Ada' } }, { baseUrl });
     expect(run.executionId).toBeGreaterThan(0);
