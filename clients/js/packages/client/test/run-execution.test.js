@@ -1,7 +1,7 @@
-// runExecution() against a scripted fetch: the re-attach path of flowstream.js, without a browser.
-import { test } from 'node:test';
+// runExecution() (the page's callback API) against a scripted fetch: the re-attach path, without a browser.
+import { test, vi } from 'vitest';
 import assert from 'node:assert/strict';
-import { runExecution } from '../../samples/FlowStream.Sample/wwwroot/flowstream.js';
+import { controlExecution, runExecution } from '../src/index.js';
 
 const event = (id, type, data = {}) => `id: ${id}\ndata: ${JSON.stringify({ type, data: { executionId: 42, ...data } })}\n\n`;
 const all = [
@@ -64,4 +64,47 @@ test('a 4xx on re-attach ends with that error instead of retrying', async () => 
 test('a problem answer to the start request is thrown with its detail', async () => {
   globalThis.fetch = async () => new Response(JSON.stringify({ title: 'Not Found', detail: "Flow 'x' was not found." }), { status: 404 });
   await assert.rejects(runExecution({ flowId: 'x' }), (error) => error.status === 404 && /Flow 'x' was not found/.test(error.message));
+});
+
+test('the page client gives up after maxReconnectAttempts failed re-attaches in a row, waiting longer each time (mocked timers)', async () => {
+  vi.useFakeTimers();
+  vi.spyOn(Math, 'random').mockReturnValue(0);
+  try {
+    let calls = 0;
+    globalThis.fetch = async () => {
+      calls++;
+      if (calls === 1) return response(all.slice(0, 2), { fail: true, headers: { 'X-Execution-Id': '42' } });
+      throw new TypeError('connection refused');
+    };
+    const states = [];
+    const outcome = runExecution({ flowId: 'f' }, { maxReconnectAttempts: 4, onState: (s) => states.push(s) }).catch((e) => e);
+    // 250 + 500 + 1000 + 2000 ms of waits: advance a little less than all of them, then the rest.
+    await vi.advanceTimersByTimeAsync(3_700);
+    assert.equal(calls, 4, 'three re-attaches by 3.7 s');
+    await vi.advanceTimersByTimeAsync(60_000);
+    const error = await outcome;
+    assert.match(error.message, /4 re-attach attempts in a row failed/);
+    assert.equal(calls, 5);
+    assert.equal(states.filter((s) => s === 'reconnecting').length, 4);
+    assert.equal(states.at(-1), 'failed');
+  } finally {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  }
+});
+
+test('controlExecution presents the execution token that the page\'s runExecution received', async () => {
+  const requests = [];
+  globalThis.fetch = async (url, init = {}) => {
+    requests.push({ url, method: init.method ?? 'GET', token: init.headers?.['FlowStream-Token'], type: init.headers?.['Content-Type'] });
+    if (requests.length === 1) return response(all, { headers: { 'X-Execution-Id': '42', 'FlowStream-Token': 'secret-42' } });
+    return new Response('{"executionId":42}', { headers: { 'Content-Type': 'application/json' } });
+  };
+  await runExecution({ flowId: 'f' });
+  await controlExecution(42, 'cancel');
+  await controlExecution(7, 'pause'); // not started here: no token to present
+  assert.deepEqual(requests.slice(1), [
+    { url: '/executions/42/cancel', method: 'POST', token: 'secret-42', type: 'application/json' },
+    { url: '/executions/7/pause', method: 'POST', token: undefined, type: 'application/json' },
+  ]);
 });

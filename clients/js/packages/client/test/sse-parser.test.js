@@ -1,7 +1,7 @@
-// Tests of flowstream.js's SSE parser with Node's built-in test runner: node --test tests/flowstream-js/
-import { test } from 'node:test';
+// The SSE parser (moved here from the sample's flowstream.js): every split point, CR/LF/CRLF, BOM, comments.
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { SseParser } from '../../samples/FlowStream.Sample/wwwroot/flowstream.js';
+import { SseParser } from '../src/index.js';
 
 const stream = 'id: 1\ndata: {"type":"a"}\n\nid: 2\ndata: {"type":"b"}\n\n: keepalive\n\nid: 3\ndata: {"type":"c"}\n\n';
 
@@ -83,4 +83,26 @@ test('multi-byte characters split across byte chunks survive a streaming TextDec
   const events = [];
   for (let i = 0; i < bytes.length; i++) events.push(...parser.push(decoder.decode(bytes.slice(i, i + 1), { stream: true })));
   assert.deepEqual(JSON.parse(events[0].data), { text: 'héllo ✓ 🚀' });
+});
+
+test('a leading BOM at every split point is dropped once; a second BOM is data', () => {
+  const text = '\uFEFF' + stream;
+  for (let i = 0; i <= text.length; i++) {
+    assert.deepEqual(parse([text.slice(0, i), text.slice(i)]).events, expected, `split at ${i}`);
+  }
+  assert.deepEqual(parse(['\uFEFFdata: a\n\n\uFEFFdata: b\n\n']).events.map((e) => e.data), ['a']);
+});
+
+test('comments at every split point are counted and never dispatched, with CRLF too', () => {
+  const text = ': hello\r\nid: 1\r\n: mid-event comment\r\ndata: x\r\n\r\n:\r\n';
+  for (let i = 0; i <= text.length; i++) {
+    const { events, parser } = parse([text.slice(0, i), text.slice(i)]);
+    assert.deepEqual(events.map((e) => [e.lastEventId, e.data]), [['1', 'x']], `split at ${i}`);
+    assert.equal(parser.comments, 3, `split at ${i}`);
+  }
+});
+
+test('a line longer than maxBufferSize throws instead of growing without bound', () => {
+  const parser = new SseParser({ maxBufferSize: 10 });
+  assert.throws(() => parser.push('data: 0123456789abc'), RangeError);
 });
