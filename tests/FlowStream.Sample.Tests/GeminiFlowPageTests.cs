@@ -24,6 +24,14 @@ public sealed class GeminiFlowPageTests(BrowserFixture fixture)
         (await page.GetAttributeAsync(".node[data-node-name='Gemini AI']", "data-status")).Should().Be("error");
         (await page.TextContentAsync(".node[data-node-name='Gemini AI'] .node-error")).Should().Be("API key not configured");
         (await page.GetAttributeAsync(".node[data-node-name='Format']", "data-status")).Should().Be("skipped");
+
+        // Next to the error, the page says how to set a key.
+        await Assertions.Expect(page.Locator("#hint")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#hint")).ToContainTextAsync("dotnet user-secrets set FlowStream:Gemini:ApiKey");
+        await Assertions.Expect(page.Locator("#hint")).ToContainTextAsync("GEMINI_API_KEY");
+        await page.ClickAsync(".node[data-node-name='Gemini AI']");
+        await Assertions.Expect(page.Locator("#details-help")).ToContainTextAsync("dotnet user-secrets set FlowStream:Gemini:ApiKey");
+        (await page.TextContentAsync("#details-body")).Should().StartWith("Error: API key not configured");
     }
 
     [Fact]

@@ -79,8 +79,21 @@ function select(flowId) {
 
 // ---- graph ----
 
-/** Lays the nodes out on a CSS grid, one column per topological level (longest path from a root), and joins them with SVG curves. */
+/** On a narrow screen the graph runs top to bottom, so that it uses the panel's height rather than scrolling sideways. */
+const narrow = window.matchMedia('(max-width: 719px)');
+narrow.addEventListener('change', () => {
+  if (!selected) return;
+  draw(selected);
+  for (const [name, data] of nodeData) setNode(name, { status: data.status ?? 'idle' });
+});
+
+/**
+ * Lays the nodes out on a CSS grid, one column (one row on a narrow screen) per topological level (longest path from a root),
+ * and joins them with SVG curves.
+ */
 function draw(flow) {
+  const vertical = narrow.matches;
+  ui.graph.dataset.orientation = vertical ? 'vertical' : 'horizontal';
   const level = new Map(flow.nodes.map((n) => [n.name, 0]));
   for (let pass = 0; pass < flow.nodes.length; pass++) {
     for (const c of flow.connections) level.set(c.to, Math.max(level.get(c.to), level.get(c.from) + 1));
@@ -98,9 +111,10 @@ function draw(flow) {
     element.title = node.name;
     element.setAttribute('aria-expanded', 'false');
     element.setAttribute('aria-controls', 'details');
-    element.style.gridColumn = String(column + 1);
-    element.style.gridRow = String(row);
-    element.innerHTML = '<span class="icon" aria-hidden="true"></span><span class="name"></span><span class="type"></span>'
+    element.style.gridColumn = String(vertical ? row : column + 1);
+    element.style.gridRow = String(vertical ? column + 1 : row);
+    // The button's accessible name is its visible text plus a status for screen readers: "Enrich set, succeeded".
+    element.innerHTML = '<span class="icon" aria-hidden="true"></span><span class="name"></span><span class="type"></span><span class="status-text visually-hidden"></span>'
       + '<span class="node-note"></span><span class="node-error"></span><span class="stream"></span><span class="more" aria-hidden="true">more…</span>';
     element.querySelector('.name').textContent = node.name;
     element.querySelector('.type').textContent = node.type + (node.disabled ? ' (disabled)' : '');
@@ -133,22 +147,29 @@ function relayout() {
   for (const c of selected.connections) {
     const a = nodeElement(c.from), b = nodeElement(c.to);
     if (!a || !b) continue;
-    const x1 = a.offsetLeft + a.offsetWidth, y1 = a.offsetTop + a.offsetHeight / 2;
-    const x2 = b.offsetLeft, y2 = b.offsetTop + b.offsetHeight / 2;
-    const bend = Math.max(20, (x2 - x1) / 2);
     const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-    path.setAttribute('d', `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`);
+    if (ui.graph.dataset.orientation === 'vertical') {
+      const x1 = a.offsetLeft + a.offsetWidth / 2, y1 = a.offsetTop + a.offsetHeight;
+      const x2 = b.offsetLeft + b.offsetWidth / 2, y2 = b.offsetTop;
+      const bend = Math.max(12, (y2 - y1) / 2);
+      path.setAttribute('d', `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}`);
+    } else {
+      const x1 = a.offsetLeft + a.offsetWidth, y1 = a.offsetTop + a.offsetHeight / 2;
+      const x2 = b.offsetLeft, y2 = b.offsetTop + b.offsetHeight / 2;
+      const bend = Math.max(20, (x2 - x1) / 2);
+      path.setAttribute('d', `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`);
+    }
     paths.push(path);
   }
   ui.edges.replaceChildren(...paths);
 }
 
-/** The zoom that fits the whole graph in the panel, between 0.5 and 1 (below 0.5 the panel scrolls instead). */
+/** The zoom that fits the whole graph in the panel, between 0.75 and 1 (below that text gets too small: the panel scrolls instead). */
 function fitZoom() {
   const width = ui.graph.offsetWidth, height = ui.graph.offsetHeight;
   if (!width || !height) return 1;
   const available = Math.min((ui.viewport.clientWidth - 2) / width, (ui.viewport.clientHeight - 2) / height);
-  return Math.max(0.5, Math.min(1, available));
+  return Math.max(0.75, Math.min(1, Math.floor(available * 100) / 100));
 }
 
 function setZoom(value) {
@@ -191,8 +212,7 @@ function statusText(data) {
 
 function updateNodeLabel(element) {
   const data = nodeData.get(element.dataset.nodeName) ?? {};
-  const type = element.querySelector('.type').textContent;
-  element.setAttribute('aria-label', `${element.dataset.nodeName} (${type}): ${statusText(data)}${data.error ? ` — ${data.error}` : ''}`);
+  element.querySelector('.status-text').textContent = `, ${statusText(data)}`;
 }
 
 function setNode(name, changes) {
