@@ -34,8 +34,9 @@ public static class SampleApp
         }
 
         // User secrets (UserSecretsId in the project file) are read whatever the environment, not only in Development, so
-        // `dotnet user-secrets set FlowStream:Gemini:ApiKey ...` works with a plain `dotnet run`.
-        if (!builder.Environment.IsDevelopment())
+        // `dotnet user-secrets set FlowStream:Gemini:ApiKey ...` works with a plain `dotnet run`. (In Development the builder
+        // has added them already when this assembly is the application's.)
+        if (!builder.Environment.IsDevelopment() || builder.Environment.ApplicationName != typeof(SampleApp).Assembly.GetName().Name)
         {
             builder.Configuration.AddUserSecrets(typeof(SampleApp).Assembly, optional: true);
         }

@@ -51,7 +51,7 @@ public class ReadmeExampleTests
         var finished = events[^1].Data;
         finished.GetProperty("status").GetString().Should().Be("success");
         var afters = events.Where(e => e.Type == ExecutionEventTypes.NodeExecutionAfter).ToDictionary(e => e.Data.GetProperty("nodeName").GetString()!, e => e.Data);
-        afters["Tag"].GetProperty("data").GetProperty("order").GetString().Should().Be("7");
+        afters["Tag"].GetProperty("data").GetProperty("order").GetInt32().Should().Be(7, "a parameter that is exactly one template keeps the JSON type");
         afters["Review"].GetProperty("status").GetString().Should().Be("error");
         afters["Review"].GetProperty("continuedOnFail").GetBoolean().Should().BeTrue();
         afters["Review"].GetProperty("error").GetProperty("message").GetString().Should().Be("Order 7 needs a review");

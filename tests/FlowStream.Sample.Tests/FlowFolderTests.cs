@@ -87,6 +87,17 @@ public sealed class SampleHostTests
         body.RootElement.GetProperty("problems").GetArrayLength().Should().Be(0);
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task UserSecrets_AreReadWhateverTheEnvironment(string environment)
+    {
+        await using var app = SampleApp.Build(["--environment", environment, "--urls", "http://127.0.0.1:0"]);
+
+        var providers = ((IConfigurationRoot)app.Configuration).Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>();
+        providers.Should().ContainSingle(p => p.Source.Path == "secrets.json", "the sample's user secrets are a configuration source in " + environment);
+    }
+
     [Fact]
     public void RequestLogs_AreAtWarningByDefault()
     {
