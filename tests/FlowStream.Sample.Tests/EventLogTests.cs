@@ -25,6 +25,8 @@ public sealed class EventLogTests(BrowserFixture fixture)
         await Assertions.Expect(row.Locator("pre")).ToBeHiddenAsync();
 
         await row.Locator("summary").ClickAsync();
+        await Assertions.Expect(row.Locator("pre")).ToBeVisibleAsync();
+        await Assertions.Expect(row.Locator("pre")).ToContainTextAsync("nodeExecutionAfter");
         var json = await row.Locator("pre").TextContentAsync();
         json.Should().Contain("\"type\": \"nodeExecutionAfter\"").And.Contain("\"nodeName\": \"Enrich\"").And.Contain("\"executionId\"").And.Contain("\"total\": 42");
         (await page.Locator("#log li").CountAsync()).Should().Be(12);
