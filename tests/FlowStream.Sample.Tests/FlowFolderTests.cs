@@ -33,6 +33,8 @@ public sealed class FlowFolderTests(BrowserFixture fixture)
             var unknown = page.Locator(".flow-problem[data-file='3-unknown-type.json']");
             await Assertions.Expect(unknown).ToContainTextAsync("teleport");
             await PageSession.SaveScreenshotAsync(page, "sample-flow-problems.png");
+            var axe = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(page);
+            axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id).Should().BeEmpty("the list of files that failed to load is accessible too");
 
             await page.ClickAsync("#run");
             await page.Locator("body[data-execution-status='success']").WaitForAsync();

@@ -303,8 +303,7 @@ function setExecutionStatus(status) {
   ui.resume.disabled = status !== 'paused';
   ui.status.textContent = status === 'idle' ? '' : status;
   for (const link of ui.flows.querySelectorAll('button')) link.disabled = active;
-  const lostFocus = !focused || focused === document.body || (focused.disabled === true);
-  if (lostFocus && (focused === document.body || ui.flows.contains(focused) || ui.viewport.contains(focused) || focused?.closest?.('#toolbar'))) {
+  if (focused && focused !== document.body && focused.disabled === true) {
     const next = status === 'running' ? ui.pause : status === 'paused' ? ui.resume : ui.run;
     if (!next.disabled) next.focus();
   }
