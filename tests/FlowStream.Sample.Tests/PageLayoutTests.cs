@@ -27,7 +27,7 @@ public sealed class PageLayoutTests(BrowserFixture fixture)
         }
         """;
 
-    public static TheoryData<int, int> Sizes => new() { { 1280, 800 }, { 1920, 1080 }, { 420, 800 } };
+    public static TheoryData<int, int> Sizes => new() { { 1280, 800 }, { 1920, 1080 }, { 420, 800 }, { 360, 640 }, { 1024, 768 } };
 
     [Theory]
     [MemberData(nameof(Sizes))]

@@ -354,8 +354,9 @@ const eta = {
     let longest = 0, sum = 0;
     for (const start of this.running.values()) {
       const elapsed = now - start;
-      // A node past the mean is assumed to need a while yet: a quarter of what it took so far, at least 200 ms.
-      const left = Math.max((mean ?? elapsed) - elapsed, elapsed / 4, 200);
+      // A node under the mean needs the rest of the mean; one past it is assumed to need as long again as it has taken so
+      // far (the usual guess for a duration nobody knows); never less than 200 ms while it runs.
+      const left = Math.max(mean !== null && elapsed < mean ? mean - elapsed : elapsed, 200);
       longest = Math.max(longest, left);
       sum += left;
     }
