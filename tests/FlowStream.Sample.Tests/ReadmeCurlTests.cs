@@ -53,7 +53,8 @@ public sealed class ReadmeCurlTests
             status.RootElement.GetProperty("status").GetString().Should().Be("running", statusOutput);
         }
 
-        // 4. Cancel: curl -X POST with no body. (The status code is printed by the added -w option.)
+        // 4. Cancel: curl -X POST with no body. (The status code is printed by the added -w option.) Control POSTs from
+        // non-browser clients need no body or Content-Type (the bounds-and-access issue); before that change this answers 415.
         var (cancelOutput, cancelExit) = await RunToEndAsync(Command(lines[3], executionId) + " -sS -w '\\nHTTP %{http_code}'");
         cancelExit.Should().Be(0, cancelOutput);
         cancelOutput.TrimEnd().Split('\n')[^1].Should().Be("HTTP 202", $"a control POST needs no body; curl printed: {cancelOutput}");
