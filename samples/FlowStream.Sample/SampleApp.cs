@@ -11,6 +11,9 @@ public static class SampleApp
     /// <summary>Where the sample listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
     public const string DefaultUrl = "http://localhost:5080";
 
+    /// <summary>The configuration key of the flows folder (<c>--Sample:FlowsDirectory=path</c>); default: <c>flows/</c> next to the binaries.</summary>
+    public const string FlowsDirectoryKey = "Sample:FlowsDirectory";
+
     /// <summary>Builds the sample application.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <param name="configureServices">Lets tests add services (for example a fake Gemini endpoint) before the app is built.</param>
@@ -30,12 +33,23 @@ public static class SampleApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // User secrets (UserSecretsId in the project file) are read whatever the environment, not only in Development, so
+        // `dotnet user-secrets set FlowStream:Gemini:ApiKey ...` works with a plain `dotnet run`. (In Development the builder
+        // has added them already when this assembly is the application's.)
+        if (!builder.Environment.IsDevelopment() || builder.Environment.ApplicationName != typeof(SampleApp).Assembly.GetName().Name)
+        {
+            builder.Configuration.AddUserSecrets(typeof(SampleApp).Assembly, optional: true);
+        }
+
         // The Gemini node reads FlowStream:Gemini from configuration (appsettings, user secrets, environment), and falls back
         // to the GEMINI_API_KEY environment variable; without a key its node fails with "API key not configured".
+        var flowsDirectory = builder.Configuration[FlowsDirectoryKey] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(AppContext.BaseDirectory, "flows");
         builder.Services.AddFlowStream()
             .AddGemini()
             .AddNode<FlakyNode>("flaky")
-            .AddDirectoryWorkflowStore(Path.Combine(AppContext.BaseDirectory, "flows"))
+            .AddDirectoryWorkflowStore(flowsDirectory)
             .AddExecutionStream(options => options.AllowInlineWorkflows = true);
         configureServices?.Invoke(builder);
 
@@ -46,15 +60,27 @@ public static class SampleApp
         {
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
-        app.MapGet("/api/flows", async (IWorkflowStore store, CancellationToken cancellationToken) =>
-            (await store.ListAsync(cancellationToken)).Select(flow => new
+        app.MapGet("/favicon.ico", () => Results.File(Path.Combine(app.Environment.WebRootPath, "favicon.svg"), "image/svg+xml"));
+
+        // The flows the page lists, and the files of the folder that could not be loaded, with their problems.
+        app.MapGet("/api/flows", async (IWorkflowStore store, CancellationToken cancellationToken) => new
+        {
+            flows = (await store.ListAsync(cancellationToken)).Select(flow => new
             {
                 id = flow.Id,
                 name = flow.Name,
                 maxDegreeOfParallelism = flow.Settings?.MaxDegreeOfParallelism ?? 1,
                 nodes = flow.Nodes.Select(n => new { name = n.Name, type = n.Type, disabled = n.Disabled }),
                 connections = flow.Connections.Select(c => new { from = c.From, to = c.To }),
-            }));
+            }),
+            problems = (store as DirectoryWorkflowStore)?.LoadErrors.Select(e => new
+            {
+                file = e.Path == ((DirectoryWorkflowStore)store).Directory ? e.Path : Path.GetFileName(e.Path),
+                path = e.Path,
+                message = e.Message,
+                problems = e.Problems.Select(p => new { code = p.Code, message = p.Message, nodeName = p.NodeName }),
+            }) ?? [],
+        });
         app.MapExecutionStream();
         return app;
     }
