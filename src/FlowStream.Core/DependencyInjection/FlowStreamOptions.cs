@@ -33,4 +33,16 @@ public sealed class FlowStreamOptions
 
     /// <summary>Gets or sets the most finished executions kept; the oldest are evicted first. Default 1,000; at least 0.</summary>
     public int MaxFinishedExecutions { get; set; } = 1_000;
+
+    /// <summary>
+    /// Gets or sets how long the <c>regex</c> operator of an <c>if</c> or <c>switch</c> condition may search one value before the node fails
+    /// (a guard against catastrophic backtracking). Default 250 ms; more than zero and at most 10 seconds.
+    /// </summary>
+    public TimeSpan RegexMatchTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Gets or sets how deeply <c>executeWorkflow</c> nodes may nest child executions: a top-level execution is at depth 0, its children at 1,
+    /// and an <c>executeWorkflow</c> node that would start an execution deeper than this fails. Default 8; at least 1.
+    /// </summary>
+    public int MaxWorkflowNestingDepth { get; set; } = 8;
 }

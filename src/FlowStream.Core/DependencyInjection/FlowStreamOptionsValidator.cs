@@ -25,6 +25,8 @@ internal sealed class FlowStreamOptionsValidator : IValidateOptions<FlowStreamOp
         Check(options.SubscriberBufferCapacity >= 1, $"{nameof(FlowStreamOptions.SubscriberBufferCapacity)} must be at least 1 (was {options.SubscriberBufferCapacity}).");
         Check(options.FinishedExecutionTimeToLive > TimeSpan.Zero, $"{nameof(FlowStreamOptions.FinishedExecutionTimeToLive)} must be more than zero (was {options.FinishedExecutionTimeToLive}).");
         Check(options.MaxFinishedExecutions >= 0, $"{nameof(FlowStreamOptions.MaxFinishedExecutions)} must be at least 0 (was {options.MaxFinishedExecutions}).");
+        Check(options.RegexMatchTimeout > TimeSpan.Zero && options.RegexMatchTimeout <= TimeSpan.FromSeconds(10), $"{nameof(FlowStreamOptions.RegexMatchTimeout)} must be more than zero and at most 10 seconds (was {options.RegexMatchTimeout}).");
+        Check(options.MaxWorkflowNestingDepth >= 1, $"{nameof(FlowStreamOptions.MaxWorkflowNestingDepth)} must be at least 1 (was {options.MaxWorkflowNestingDepth}).");
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -25,6 +25,9 @@ public sealed class NodeExecutionContext
     /// <summary>Gets the id of the execution.</summary>
     public long ExecutionId => _runner.ExecutionId;
 
+    /// <summary>Gets the id of the user who owns the execution, or <see langword="null"/> when it is anonymous.</summary>
+    public string? OwnerId => _runner.Execution.OwnerId;
+
     /// <summary>Gets the node's definition.</summary>
     public NodeDefinition Node => _runner.Graph.Nodes[_nodeIndex];
 

@@ -25,6 +25,15 @@ internal sealed class WorkflowGraph
     /// <summary>Direct successors of each node, in connection order, without duplicates.</summary>
     public int[][] Successors { get; }
 
+    /// <summary>
+    /// The connections leaving each node, in connection order, one per distinct (target, output): what routing needs when a result
+    /// leaves by some outputs only. Two connections from different outputs of one node to the same target are two edges here.
+    /// </summary>
+    public GraphEdge[][] OutgoingEdges { get; init; } = [];
+
+    /// <summary>The connections arriving at each node, in connection order, one per distinct (source, output).</summary>
+    public GraphEdge[][] IncomingEdges { get; init; } = [];
+
     public bool[] HasTemplates { get; }
 
     public FrozenDictionary<string, int> IndexByName { get; }
