@@ -254,6 +254,19 @@ public class HttpNodeTests
         events.After("Http").GetProperty("data").GetProperty("body").GetProperty("xHost").GetString().Should().Be("yes");
     }
 
+    [Fact]
+    public async Task RelativeUrl_IsResolvedAgainstTheNamedClientsBaseAddress_WhenTheHostSetsOne()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync();
+        await using var host = TestEngine.Create(
+            nodes => nodes.ConfigureHttpNode(o => o.AllowedNetworks.Add(IPNetwork.Parse("127.0.0.1/32"))),
+            configureServices: services => services.AddHttpClient(HttpNodeOptions.HttpClientName, client => client.BaseAddress = new Uri(server.BaseAddress + "/")));
+
+        var events = await host.RunAsync(Http("""{"url":"/json"}"""));
+
+        events.After("Http").GetProperty("data").GetProperty("body").GetProperty("ok").GetBoolean().Should().BeTrue();
+    }
+
     [Theory]
     [InlineData("""{}""", "Parameter 'url' of node 'Http' must be an absolute http or https URL.")]
     [InlineData("""{"url":"/relative"}""", "Parameter 'url' of node 'Http' must be an absolute http or https URL.")]

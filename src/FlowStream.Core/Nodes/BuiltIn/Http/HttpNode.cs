@@ -30,10 +30,13 @@ internal sealed class HttpNode(IHttpClientFactory clientFactory, IOptions<HttpNo
             return NodeResult.Failure($"Parameter 'method' of {where} must be an HTTP method such as GET or POST.");
         }
 
+        var client = clientFactory.CreateClient(HttpNodeOptions.HttpClientName);
         if (!p.TryGetProperty("url"u8, out var urlValue) || urlValue.ValueKind != JsonValueKind.String
-            || !Uri.TryCreate(urlValue.GetString(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            || !TryGetUrl(urlValue.GetString()!, client.BaseAddress, out var url))
         {
-            return NodeResult.Failure($"Parameter 'url' of {where} must be an absolute http or https URL.");
+            return NodeResult.Failure(client.BaseAddress is null
+                ? $"Parameter 'url' of {where} must be an absolute http or https URL."
+                : $"Parameter 'url' of {where} must be an absolute http or https URL, or a path relative to {client.BaseAddress}.");
         }
 
         if (p.TryGetProperty("query"u8, out var query) && query.ValueKind != JsonValueKind.Null)
@@ -99,7 +102,6 @@ internal sealed class HttpNode(IHttpClientFactory clientFactory, IOptions<HttpNo
         var target = $"{method} {url.GetLeftPart(UriPartial.Path)}";
         try
         {
-            var client = clientFactory.CreateClient(HttpNodeOptions.HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var content = await ReadBodyAsync(response, settings.MaxResponseBytes, linked.Token).ConfigureAwait(false);
             if (content is null)
@@ -131,6 +133,17 @@ internal sealed class HttpNode(IHttpClientFactory clientFactory, IOptions<HttpNo
 
             return NodeResult.Failure($"{target} failed: {ex.Message}");
         }
+    }
+
+    /// <summary>An absolute http(s) URL, or one relative to the named client's base address when the host set one.</summary>
+    private static bool TryGetUrl(string text, Uri? baseAddress, out Uri url)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out url!) && !(url.IsFile && text.StartsWith('/')))
+        {
+            return url.Scheme is "http" or "https";
+        }
+
+        return baseAddress is not null && Uri.TryCreate(baseAddress, text, out url!) && url.Scheme is "http" or "https";
     }
 
     private static Uri AppendQuery(Uri url, JsonElement query)
