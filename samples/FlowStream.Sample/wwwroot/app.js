@@ -56,7 +56,16 @@ function draw(flow) {
     const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
     line.setAttribute('x1', a.x + width); line.setAttribute('y1', a.y + height / 2);
     line.setAttribute('x2', b.x); line.setAttribute('y2', b.y + height / 2);
+    line.dataset.from = c.from;
+    line.dataset.output = c.fromOutput ?? 'main';
     ui.edges.append(line);
+    if (c.fromOutput && c.fromOutput !== 'main') {
+      // The output an edge starts at (if: true/false, switch: a rule or fallback, error), written next to its start.
+      const label = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+      label.setAttribute('x', a.x + width + 4); label.setAttribute('y', a.y + height / 2 + (b.y >= a.y ? 12 : -4));
+      label.textContent = c.fromOutput;
+      ui.edges.append(label);
+    }
   }
   for (const node of flow.nodes) {
     const element = document.createElement('div');
@@ -104,6 +113,7 @@ function reset() {
   ui.log.replaceChildren();
   ui.progress.value = 0; ui.percent.textContent = '0%'; ui.eta.textContent = ''; ui.status.textContent = '';
   ui.details.hidden = true;
+  for (const line of ui.edges.querySelectorAll('line')) line.removeAttribute('class');
   setExecutionStatus('idle');
   setConnection('idle');
 }
@@ -150,11 +160,18 @@ function onEvent(event) {
       break;
     case 'nodeExecutionProgress':
       if (typeof d.data?.delta === 'string') setNode(d.nodeName, { text: (nodeData.get(d.nodeName)?.text ?? '') + d.data.delta });
+      if (d.data?.childExecutionId != null) setNode(d.nodeName, { note: `runs ${d.data.workflowId ?? 'a workflow'} as execution ${d.data.childExecutionId}` });
       break;
     case 'nodeExecutionAfter': {
       const status = d.status === 'success' || d.status === 'error' || d.status === 'canceled' || d.status === 'skipped' ? d.status : 'success';
       const note = d.attempt > 1 ? `succeeded on attempt ${d.attempt}` : '';
       setNode(d.nodeName, { status, output: d.data, error: d.error?.message ?? '', note: status === 'success' ? note : '' });
+      if (status === 'success' || d.output) {
+        // Light the edges of the output the node left by (`output`, main when absent); the others carried nothing.
+        for (const line of ui.edges.querySelectorAll('line')) {
+          if (line.dataset.from === d.nodeName) line.setAttribute('class', line.dataset.output === (d.output ?? 'main') ? 'taken' : 'not-taken');
+        }
+      }
       ui.progress.value = d.progress.percent;
       ui.percent.textContent = `${d.progress.percent}%`;
       ui.eta.textContent = d.estimatedRemainingMs != null && d.progress.completed < d.progress.total ? `about ${(d.estimatedRemainingMs / 1000).toFixed(1)} s left` : '';
