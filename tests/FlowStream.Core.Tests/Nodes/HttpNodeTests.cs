@@ -82,6 +82,17 @@ public class HttpNodeTests
     }
 
     [Fact]
+    public async Task ContentTypeHeader_ReplacesTheBodysOwn()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync();
+        await using var host = AllowLoopback();
+
+        var events = await host.RunAsync(Http($$"""{"method":"POST","url":"{{server.BaseAddress}}/echo","body":{"a":1},"headers":{"Content-Type":"application/vnd.shop+json"} }"""));
+
+        events.After("Http").GetProperty("data").GetProperty("body").GetProperty("contentType").GetString().Should().Be("application/vnd.shop+json");
+    }
+
+    [Fact]
     public async Task Non2xx_FailsTheNode_WithTheStatusAndAShortExcerpt()
     {
         await using var server = await LoopbackHttpServer.StartAsync();
@@ -274,6 +285,7 @@ public class HttpNodeTests
     [InlineData("""{"url":"http://example.test/","method":"GE T"}""", "Parameter 'method' of node 'Http' must be an HTTP method such as GET or POST.")]
     [InlineData("""{"url":"http://example.test/","headers":["x"]}""", "Parameter 'headers' of node 'Http' must be an object of header names and values.")]
     [InlineData("""{"url":"http://example.test/","query":"a=1"}""", "Parameter 'query' of node 'Http' must be an object of names and values.")]
+    [InlineData("""{"url":"http://example.test/","headers":{"Content-Type":"text/plain"}}""", "Header 'Content-Type' of node 'Http' cannot be set on this request (a content header needs a body).")]
     [InlineData("""{"url":"http://example.test/","timeoutMs":0}""", "Parameter 'timeoutMs' of node 'Http' must be more than 0 and at most 300000 (HttpNodeOptions.MaxTimeout).")]
     public async Task BadParameters_FailTheNode(string parameters, string message)
     {

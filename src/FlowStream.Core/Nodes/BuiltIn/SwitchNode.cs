@@ -8,7 +8,7 @@ namespace FlowStream.Nodes.BuiltIn;
 /// <summary>
 /// <c>switch</c>: <c>{"rules": [{"output": "big", "conditions": [...], "combinator": "and"}], "mode": "first"}</c>. Leaves by the output of the
 /// first rule whose conditions hold (every such rule with <c>"mode": "all"</c>), else by <c>fallback</c>, passing its input through.
-/// A rule's output is its <c>output</c>, else its index from 0 (<c>"0"</c>, <c>"1"</c>, ...).
+/// A rule's output is its <c>output</c> as written (templates in it are not resolved), else its index from 0 (<c>"0"</c>, <c>"1"</c>, ...).
 /// </summary>
 internal sealed class SwitchNode(IOptions<FlowStreamOptions> options) : INodeHandler
 {
@@ -49,13 +49,15 @@ internal sealed class SwitchNode(IOptions<FlowStreamOptions> options) : INodeHan
             return new(NodeResult.Failure($"Parameter 'mode' of {where} must be \"first\" or \"all\"."));
         }
 
+        // Output names come from the parameters as written (not templated), as validation saw them.
+        var names = GetOutputs(context.Node).ToArray();
         var taken = new List<string>();
         var index = 0;
         try
         {
             foreach (var rule in rules.EnumerateArray())
             {
-                var output = OutputOf(rule, index);
+                var output = index < names.Length - 1 ? names[index] : OutputOf(rule, index);
                 if (ConditionEvaluator.Evaluate(rule, $"rule {index} ('{output}') of {where}", options.Value.RegexMatchTimeout))
                 {
                     taken.Add(output);

@@ -89,10 +89,15 @@ internal sealed class HttpNode(IHttpClientFactory clientFactory, IOptions<HttpNo
                     return NodeResult.Failure($"Header '{header.Name}' of {where} must be a string, number or boolean.");
                 }
 
-                if (!request.Headers.TryAddWithoutValidation(header.Name, value)
-                    && !(request.Content?.Headers.Remove(header.Name) is not null && request.Content.Headers.TryAddWithoutValidation(header.Name, value)))
+                if (request.Headers.TryAddWithoutValidation(header.Name, value))
                 {
-                    return NodeResult.Failure($"Header '{header.Name}' of {where} cannot be set on this request.");
+                    continue;
+                }
+
+                // A content header (Content-Type, Content-Language, ...) replaces the body's own.
+                if (request.Content is not { } content || !(content.Headers.Remove(header.Name) | content.Headers.TryAddWithoutValidation(header.Name, value)))
+                {
+                    return NodeResult.Failure($"Header '{header.Name}' of {where} cannot be set on this request (a content header needs a body).");
                 }
             }
         }
