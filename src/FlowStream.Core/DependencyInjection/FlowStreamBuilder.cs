@@ -80,6 +80,22 @@ public sealed class FlowStreamBuilder
         return this;
     }
 
+    /// <summary>Registers a small inline node type with outputs besides <see cref="NodeOutputs.Main"/>. Registering a type again replaces the earlier handler.</summary>
+    /// <param name="type">The node type, as workflows write it in a node's <c>type</c>.</param>
+    /// <param name="execute">Runs one attempt of a node; it picks the output with <see cref="NodeResult.Success(System.Text.Json.JsonElement, string)"/>.</param>
+    /// <param name="outputs">The outputs besides <c>main</c> (which every node has) and <c>error</c> (which every node with <c>onError: "errorOutput"</c> has).</param>
+    /// <returns>This builder.</returns>
+    public FlowStreamBuilder AddNode(string type, Func<NodeExecutionContext, CancellationToken, ValueTask<NodeResult>> execute, params IEnumerable<string> outputs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(execute);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var handler = new DelegateNodeHandler(execute);
+        string[] declared = [.. outputs];
+        Services.AddSingleton(new NodeTypeRegistration(type, _ => handler, _ => declared));
+        return this;
+    }
+
     /// <summary>
     /// Configures the built-in <c>http</c> node (<see cref="HttpNodeOptions"/>): which destinations it may reach, its timeouts and its
     /// response size cap. Calling it again adds to the configuration.

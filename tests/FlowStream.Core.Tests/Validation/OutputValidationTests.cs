@@ -90,14 +90,18 @@ public class OutputValidationTests
     {
         await using var host = TestEngine.Create(nodes => nodes
             .AddNode<TwoWayHandler>("twoWay", "left", "right")
-            .AddNode<TwoWayHandler>("perNode", node => [node.Name + "-out"]));
+            .AddNode<TwoWayHandler>("perNode", node => [node.Name + "-out"])
+            .AddNode("inline", (context, _) => new ValueTask<NodeResult>(NodeResult.Success(context.Input, "yes")), "yes", "no"));
         var workflow = new WorkflowBuilder("w")
             .AddNode("Two", "twoWay")
             .AddNode("Per", "perNode")
             .AddNode("A", "noOp")
             .AddNode("B", "noOp")
             .AddNode("C", "noOp")
+            .AddNode("Inline", "inline")
+            .AddNode("D", "noOp")
             .Connect("Two", "A", "left")
+            .Connect("Inline", "D", "no")
             .Connect("Two", "B", "up")
             .Connect("Per", "C", "Per-out")
             .Build();
