@@ -1,4 +1,7 @@
+using System.Net;
 using FlowStream.AspNetCore;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FlowStream.Sample;
 
@@ -50,7 +53,30 @@ public static class SampleApp
             .AddGemini()
             .AddNode<FlakyNode>("flaky")
             .AddDirectoryWorkflowStore(flowsDirectory)
-            .AddExecutionStream(options => options.AllowInlineWorkflows = true);
+            .AddExecutionStream(options => options.AllowInlineWorkflows = true)
+            // The http node refuses loopback by default; the sample lets it call this host's own demo endpoints (and only loopback).
+            .ConfigureHttpNode(options =>
+            {
+                options.AllowedNetworks.Add(IPNetwork.Parse("127.0.0.1/32"));
+                options.AllowedNetworks.Add(IPNetwork.Parse("::1/128"));
+            });
+
+        // Relative http node URLs ("/demo/stock/widget") go to this host, whatever port it was started on.
+        builder.Services.AddHttpClient(HttpNodeOptions.HttpClientName).ConfigureHttpClient((services, client) =>
+        {
+            var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            if (address is not null)
+            {
+                // Kestrel reports a wildcard binding ("http://+:5080", "http://[::]:5080") as it was given: call it through localhost.
+                var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+                if (uri.Host is "0.0.0.0" or "[::]" or "::")
+                {
+                    uri.Host = "localhost";
+                }
+
+                client.BaseAddress = uri.Uri;
+            }
+        });
         configureServices?.Invoke(builder);
 
         var app = builder.Build();
@@ -71,7 +97,7 @@ public static class SampleApp
                 name = flow.Name,
                 maxDegreeOfParallelism = flow.Settings?.MaxDegreeOfParallelism ?? 1,
                 nodes = flow.Nodes.Select(n => new { name = n.Name, type = n.Type, disabled = n.Disabled }),
-                connections = flow.Connections.Select(c => new { from = c.From, to = c.To }),
+                connections = flow.Connections.Select(c => new { from = c.From, to = c.To, fromOutput = c.FromOutput }),
             }),
             problems = (store as DirectoryWorkflowStore)?.LoadErrors.Select(e => new
             {
@@ -81,7 +107,26 @@ public static class SampleApp
                 problems = e.Problems.Select(p => new { code = p.Code, message = p.Message, nodeName = p.NodeName }),
             }) ?? [],
         });
+        MapDemoEndpoints(app);
         app.MapExecutionStream();
         return app;
+    }
+
+    /// <summary>
+    /// Small endpoints the <c>http-demo</c> flow calls: <c>GET /demo/stock/{sku}</c> answers JSON after a short pause, and
+    /// <c>GET /demo/supplier</c> always fails with 503, so the flow shows both a success and a failure routed by the error output.
+    /// </summary>
+    private static void MapDemoEndpoints(WebApplication app)
+    {
+        app.MapGet("/demo/stock/{sku}", async (string sku, CancellationToken cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(600), cancellationToken);
+            return Results.Json(new { sku, quantity = sku.Length % 4 == 0 ? 0 : sku.Length * 3, warehouse = "Rotterdam" });
+        });
+        app.MapGet("/demo/supplier", async (CancellationToken cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(400), cancellationToken);
+            return Results.Text("The supplier system is down for maintenance.", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
     }
 }

@@ -12,6 +12,10 @@ const ui = {
   detailsBody: $('#details-body'), detailsClose: $('#details-close'), flowTitle: $('#flow-title'),
 };
 
+/** The class of each edge (from node + output) once its node has finished: taken or not-taken. Survives relayouts. */
+const edgeClasses = new Map();
+
+
 /** The Gemini node's error when no key is set; the page then says how to set one. */
 const NO_API_KEY = 'API key not configured';
 const KEY_HELP = 'The Gemini node needs an API key. Stop the sample, set one with '
@@ -159,9 +163,28 @@ function relayout() {
       const bend = Math.max(20, (x2 - x1) / 2);
       path.setAttribute('d', `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`);
     }
+    path.dataset.from = c.from;
+    path.dataset.output = c.fromOutput ?? 'main';
     paths.push(path);
+    if (c.fromOutput && c.fromOutput !== 'main') {
+      // The output an edge starts at (if: true/false, switch: a rule or fallback, error), written next to its start.
+      const label = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+      const vertical = ui.graph.dataset.orientation === 'vertical';
+      label.setAttribute('x', vertical ? a.offsetLeft + a.offsetWidth / 2 + 4 : a.offsetLeft + a.offsetWidth + 4);
+      label.setAttribute('y', vertical ? a.offsetTop + a.offsetHeight + 12 : a.offsetTop + a.offsetHeight / 2 + (b.offsetTop >= a.offsetTop ? 12 : -4));
+      label.textContent = c.fromOutput;
+      paths.push(label);
+    }
   }
   ui.edges.replaceChildren(...paths);
+  paintEdges();
+}
+
+function paintEdges() {
+  for (const path of ui.edges.querySelectorAll('path')) {
+    const cls = edgeClasses.get(`${path.dataset.from}\u0000${path.dataset.output}`);
+    if (cls) path.setAttribute('class', cls); else path.removeAttribute('class');
+  }
 }
 
 /** The zoom that fits the whole graph in the panel, between 0.75 and 1 (below that text gets too small: the panel scrolls instead). */
@@ -285,6 +308,8 @@ function reset() {
   ui.progress.value = 0; ui.percent.textContent = '0%'; ui.eta.textContent = ''; ui.status.textContent = '';
   shownNode = null;
   ui.details.hidden = true;
+  edgeClasses.clear();
+  paintEdges();
   setExecutionStatus('idle');
   setConnection('idle');
 }
@@ -442,6 +467,7 @@ function onEvent(event) {
         const r = d.data.retry;
         setNode(d.nodeName, { note: `attempt ${r.attempt} of ${r.maxAttempts} failed: ${r.reason} — retrying in ${(r.waitMs / 1000).toFixed(1)} s` });
       }
+      if (d.data?.childExecutionId != null) setNode(d.nodeName, { note: `runs ${d.data.workflowId ?? 'a workflow'} as execution ${d.data.childExecutionId}` });
       break;
     case 'nodeExecutionAfter': {
       const status = d.status === 'success' || d.status === 'error' || d.status === 'canceled' || d.status === 'skipped' ? d.status : 'success';
@@ -456,6 +482,15 @@ function onEvent(event) {
         ui.percent.textContent = `${d.progress.percent}%`;
       }
       eta.nodeFinished(d.nodeName, d.executionTimeMs, d.progress?.completed, d.progress?.total);
+      if (status === 'success' || d.output) {
+        // Light the edges of the output the node left by (`output`, main when absent); the others carried nothing.
+        for (const c of selected?.connections ?? []) {
+          if (c.from !== d.nodeName) continue;
+          const output = c.fromOutput ?? 'main';
+          edgeClasses.set(`${c.from}\u0000${output}`, output === (d.output ?? 'main') || (d.outputs ?? []).includes(output) ? 'taken' : 'not-taken');
+        }
+        paintEdges();
+      }
       break;
     }
     case 'executionPaused':

@@ -78,4 +78,16 @@ public sealed class FlowStreamOptions
     /// Default 100; at least 1.
     /// </summary>
     public int MaxRunningExecutionsPerOwner { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets how long the <c>regex</c> operator of an <c>if</c> or <c>switch</c> condition may search one value before the node fails
+    /// (a guard against catastrophic backtracking). Default 250 ms; more than zero and at most 10 seconds.
+    /// </summary>
+    public TimeSpan RegexMatchTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Gets or sets how deeply <c>executeWorkflow</c> nodes may nest child executions: a top-level execution is at depth 0, its children at 1,
+    /// and an <c>executeWorkflow</c> node that would start an execution deeper than this fails. Default 8; at least 1.
+    /// </summary>
+    public int MaxWorkflowNestingDepth { get; set; } = 8;
 }

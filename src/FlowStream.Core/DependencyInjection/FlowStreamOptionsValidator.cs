@@ -32,6 +32,8 @@ internal sealed class FlowStreamOptionsValidator : IValidateOptions<FlowStreamOp
         Check(options.MaxExecutionDuration > TimeSpan.Zero || options.MaxExecutionDuration == Timeout.InfiniteTimeSpan, $"{nameof(FlowStreamOptions.MaxExecutionDuration)} must be more than zero or infinite (was {options.MaxExecutionDuration}).");
         Check(options.MaxRunningExecutions >= 1, $"{nameof(FlowStreamOptions.MaxRunningExecutions)} must be at least 1 (was {options.MaxRunningExecutions}).");
         Check(options.MaxRunningExecutionsPerOwner >= 1, $"{nameof(FlowStreamOptions.MaxRunningExecutionsPerOwner)} must be at least 1 (was {options.MaxRunningExecutionsPerOwner}).");
+        Check(options.RegexMatchTimeout > TimeSpan.Zero && options.RegexMatchTimeout <= TimeSpan.FromSeconds(10), $"{nameof(FlowStreamOptions.RegexMatchTimeout)} must be more than zero and at most 10 seconds (was {options.RegexMatchTimeout}).");
+        Check(options.MaxWorkflowNestingDepth >= 1, $"{nameof(FlowStreamOptions.MaxWorkflowNestingDepth)} must be at least 1 (was {options.MaxWorkflowNestingDepth}).");
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

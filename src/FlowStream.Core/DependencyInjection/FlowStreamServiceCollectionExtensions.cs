@@ -5,6 +5,7 @@ using FlowStream.Engine;
 using FlowStream.Events;
 using FlowStream.Nodes;
 using FlowStream.Nodes.BuiltIn;
+using FlowStream.Nodes.BuiltIn.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ public static class FlowStreamServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the FlowStream engine (<see cref="IWorkflowEngine"/>), the in-memory event bus (<see cref="IExecutionEventWriter"/> and <see cref="IExecutionEventReader"/>)
-    /// and the built-in node types (<see cref="BuiltInNodeTypes"/>). Calling it again is harmless: it only adds the
+    /// and the built-in node types (<see cref="BuiltInNodeTypes"/>), with the <c>IHttpClientFactory</c> client the <c>http</c> node uses
+    /// (<see cref="HttpNodeOptions.HttpClientName"/>). Calling it again is harmless: it only adds the
     /// options configuration it is given.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -50,13 +52,23 @@ public static class FlowStreamServiceCollectionExtensions
         services.TryAddSingleton<NodeTypeRegistry>();
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<IWorkflowEngine>(static sp => sp.GetRequiredService<WorkflowEngine>());
+        services.TryAddSingleton<ExecutionNesting>();
+        services.AddOptions<HttpNodeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpNodeOptions>, HttpNodeOptionsValidator>());
+        services.AddHttpClient(HttpNodeOptions.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static sp => HttpDestinationGuard.CreateHandler(sp.GetRequiredService<IOptions<HttpNodeOptions>>().Value));
 
         builder
             .AddNode<ManualTriggerNode>(BuiltInNodeTypes.ManualTrigger)
             .AddNode<NoOpNode>(BuiltInNodeTypes.NoOp)
             .AddNode<SetNode>(BuiltInNodeTypes.Set)
             .AddNode<WaitNode>(BuiltInNodeTypes.Wait)
-            .AddNode<StopAndErrorNode>(BuiltInNodeTypes.StopAndError);
+            .AddNode<StopAndErrorNode>(BuiltInNodeTypes.StopAndError)
+            .AddNode<IfNode>(BuiltInNodeTypes.If, IfNode.Outputs)
+            .AddNode<SwitchNode>(BuiltInNodeTypes.Switch, SwitchNode.GetOutputs)
+            .AddNode<MergeNode>(BuiltInNodeTypes.Merge)
+            .AddNode<HttpNode>(BuiltInNodeTypes.Http)
+            .AddNode<ExecuteWorkflowNode>(BuiltInNodeTypes.ExecuteWorkflow);
         return builder;
     }
 

@@ -23,9 +23,12 @@ public sealed class ExecutionRequest
     /// <summary>Gets how many nodes may run at once; <see langword="null"/> means the workflow's settings, else the options' default.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
-    /// <summary>Gets the execution that started this one as a child (an <c>executeWorkflow</c> node), if any. Its cancel, pause and resume reach the child.</summary>
+    /// <summary>
+    /// Gets the id of the execution this one was started from (by an <c>executeWorkflow</c> node), or <see langword="null"/> for a
+    /// top-level execution. Carried in <c>executionStarted</c> as <c>parentExecutionId</c>; canceling or pausing the parent reaches this one.
+    /// </summary>
     public long? ParentExecutionId { get; init; }
 
-    /// <summary>Gets the name of the parent's node that started this execution, if any.</summary>
+    /// <summary>Gets the name of the parent execution's node that started this one (<c>parentNodeName</c> in <c>executionStarted</c>), or <see langword="null"/>.</summary>
     public string? ParentNodeName { get; init; }
 }

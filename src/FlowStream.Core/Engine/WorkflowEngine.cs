@@ -52,7 +52,7 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var problems = new List<WorkflowValidationProblem>();
-        WorkflowValidator.Validate(workflow, IsKnownType, _env.Options, null, problems);
+        WorkflowValidator.Validate(workflow, _env.NodeTypes, _env.Options, null, problems);
         return problems;
     }
 
@@ -176,7 +176,7 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
         }
 
         var problems = new List<WorkflowValidationProblem>();
-        var graph = WorkflowValidator.Validate(workflow, IsKnownType, _env.Options, null, problems)
+        var graph = WorkflowValidator.Validate(workflow, _env.NodeTypes, _env.Options, null, problems)
             ?? throw new WorkflowValidationException(workflow.Id, problems);
         graph.Handlers = ResolveHandlers(graph);
         _graphs.AddOrUpdate(workflow, new CompiledWorkflow(graph, [.. workflow.Nodes], [.. workflow.Connections]));

@@ -13,7 +13,7 @@ public sealed class NodeDefinition
 
     // Used by the JSON source generator, which would otherwise set omitted properties to null (see NodeRetryPolicy).
     [JsonConstructor]
-    internal NodeDefinition(string? name, string? type, JsonElement parameters, NodeRetryPolicy? retry, int? timeoutMs, bool continueOnFail, bool disabled, NodeErrorHandling onError = NodeErrorHandling.StopWorkflow)
+    internal NodeDefinition(string? name, string? type, JsonElement parameters, NodeRetryPolicy? retry, int? timeoutMs, bool continueOnFail, bool disabled, NodeErrorHandling onError)
     {
         Name = name ?? "";
         Type = type ?? "";
@@ -50,17 +50,17 @@ public sealed class NodeDefinition
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ContinueOnFail { get; init; }
 
-    /// <summary>Gets a value indicating whether the node is disabled: it does not run and passes its input through.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool Disabled { get; init; }
-
-    /// <inheritdoc />
     /// <summary>
-    /// Gets what a failure (after the retries) does: <see cref="NodeErrorHandling.StopWorkflow"/> (the default) fails the execution;
-    /// <see cref="NodeErrorHandling.ErrorOutput"/> sends <c>{"error": {"message"}}</c> down the node's <c>error</c> output instead.
+    /// Gets what a failure of this node (after its retries) does (JSON <c>onError</c>): <c>"stopWorkflow"</c> (the default) fails the
+    /// execution unless <see cref="ContinueOnFail"/> is set; <c>"errorOutput"</c> sends <c>{"error": {"message": ...}}</c> down the
+    /// node's <see cref="NodeOutputs.Error"/> output and the graph goes on.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public NodeErrorHandling OnError { get; init; }
+
+    /// <summary>Gets a value indicating whether the node is disabled: it does not run and passes its input through.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Disabled { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Type})";

@@ -1,20 +1,25 @@
 namespace FlowStream;
 
-/// <summary>Names of node outputs used by the built-in nodes. Every node has <see cref="Main"/>.</summary>
+/// <summary>The names of node outputs that FlowStream itself gives meaning to (a connection's <c>fromOutput</c>).</summary>
+/// <remarks>
+/// Every node has <see cref="Main"/>. A node type may declare more when it is registered
+/// (<see cref="FlowStreamBuilder.AddNode{THandler}(string, IEnumerable{string})"/>); a node whose
+/// <see cref="NodeDefinition.OnError"/> is <see cref="NodeErrorHandling.ErrorOutput"/> also has <see cref="Error"/>.
+/// </remarks>
 public static class NodeOutputs
 {
-    /// <summary>The output every node has, and the one a result leaves by unless it names another.</summary>
+    /// <summary><c>main</c>: the output every node has, and the one a result leaves by unless its handler says otherwise.</summary>
     public const string Main = "main";
 
-    /// <summary>The output a failure leaves by when the node's <see cref="NodeDefinition.OnError"/> is <see cref="NodeErrorHandling.ErrorOutput"/>.</summary>
+    /// <summary><c>error</c>: where a failure goes when the node's <c>onError</c> is <c>errorOutput</c>.</summary>
     public const string Error = "error";
 
-    /// <summary>The output of an <c>if</c> node whose conditions hold.</summary>
+    /// <summary><c>true</c>: the <c>if</c> node's output when its conditions hold.</summary>
     public const string True = "true";
 
-    /// <summary>The output of an <c>if</c> node whose conditions do not hold.</summary>
+    /// <summary><c>false</c>: the <c>if</c> node's output when its conditions do not hold.</summary>
     public const string False = "false";
 
-    /// <summary>The output of a <c>switch</c> node when no rule matched.</summary>
+    /// <summary><c>fallback</c>: the <c>switch</c> node's output when no rule matches.</summary>
     public const string Fallback = "fallback";
 }

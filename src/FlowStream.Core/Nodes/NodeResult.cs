@@ -50,19 +50,31 @@ public sealed class NodeResult
 
     /// <summary>Creates a successful result that leaves by several outputs at once (a <c>switch</c> in <c>"all"</c> mode, say).</summary>
     /// <param name="output">The node's output.</param>
-    /// <param name="outputNames">The outputs the result leaves by; may be empty (then no successor gets anything).</param>
+    /// <param name="outputNames">The outputs the result leaves by: at least one; duplicates are ignored.</param>
     /// <returns>The result.</returns>
     public static NodeResult Success(JsonElement output, IReadOnlyList<string> outputNames)
     {
         ArgumentNullException.ThrowIfNull(outputNames);
-        var names = new string[outputNames.Count];
-        for (var i = 0; i < names.Length; i++)
+        if (outputNames.Count == 0)
         {
-            ArgumentException.ThrowIfNullOrEmpty(outputNames[i], nameof(outputNames));
-            names[i] = outputNames[i];
+            throw new ArgumentException("A result leaves by at least one output.", nameof(outputNames));
         }
 
-        return new(output.ValueKind == JsonValueKind.Undefined ? s_emptyObject : output.Clone(), null, names);
+        var names = new List<string>(outputNames.Count);
+        foreach (var name in outputNames)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new ArgumentException("An output name is null or empty.", nameof(outputNames));
+            }
+
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return new(output.ValueKind == JsonValueKind.Undefined ? s_emptyObject : output.Clone(), null, names is [NodeOutputs.Main] ? s_main : [.. names]);
     }
 
     /// <summary>Creates a successful result whose output is an empty object.</summary>

@@ -38,6 +38,15 @@ internal sealed class WorkflowGraph
     /// <summary>Gets, per node, the output each outgoing connection (same index as <see cref="Successors"/>) leaves by.</summary>
     public string[][] SuccessorOutputs { get; }
 
+    /// <summary>
+    /// The connections leaving each node, in connection order, one per distinct (target, output): what routing needs when a result
+    /// leaves by some outputs only. Two connections from different outputs of one node to the same target are two edges here.
+    /// </summary>
+    public GraphEdge[][] OutgoingEdges { get; init; } = [];
+
+    /// <summary>The connections arriving at each node, in connection order, one per distinct (source, output).</summary>
+    public GraphEdge[][] IncomingEdges { get; init; } = [];
+
     public bool[] HasTemplates { get; }
 
     public FrozenDictionary<string, int> IndexByName { get; }

@@ -39,6 +39,13 @@ public static class WorkflowValidationCodes
     /// <summary>A connection leads to a node that does not exist.</summary>
     public const string UnknownConnectionTarget = "unknownConnectionTarget";
 
+    /// <summary>
+    /// A connection starts at an output (<c>fromOutput</c>) its node does not have: every node has <c>main</c>, its type may declare
+    /// more (<c>if</c>: <c>true</c>/<c>false</c>; <c>switch</c>: one per rule and <c>fallback</c>), and <c>error</c> exists when the node's
+    /// <c>onError</c> is <c>errorOutput</c>.
+    /// </summary>
+    public const string UnknownOutput = "unknownOutput";
+
     /// <summary>A connection leads from a node to itself.</summary>
     public const string SelfLoop = "selfLoop";
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FlowStream.Nodes;
 using FlowStream.Templates;
 
 namespace FlowStream.Validation;
@@ -9,7 +10,30 @@ namespace FlowStream.Validation;
 /// <summary>Checks a workflow before it runs and compiles it into a <see cref="WorkflowGraph"/>. Reports every problem at once.</summary>
 internal static class WorkflowValidator
 {
+    /// <summary>Validates against the registered node types, including every connection's <c>fromOutput</c>.</summary>
+    public static WorkflowGraph? Validate(WorkflowDefinition workflow, NodeTypeRegistry nodeTypes, FlowStreamOptions options, int? maxDegreeOfParallelism, List<WorkflowValidationProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(nodeTypes);
+        return Validate(
+            workflow,
+            type => nodeTypes.TryGet(type, out _),
+            node => nodeTypes.TryGet(node.Type, out var registration) ? registration.GetOutputs(node) : null,
+            options,
+            maxDegreeOfParallelism,
+            problems);
+    }
+
+    /// <summary>Validates with a node-type check only: connections' <c>fromOutput</c> are not checked (no declared outputs are known).</summary>
     public static WorkflowGraph? Validate(WorkflowDefinition workflow, Func<string, bool> isKnownType, FlowStreamOptions options, int? maxDegreeOfParallelism, List<WorkflowValidationProblem> problems)
+        => Validate(workflow, isKnownType, null, options, maxDegreeOfParallelism, problems);
+
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="isKnownType">Whether a node type is registered.</param>
+    /// <param name="outputsOf">The outputs a connection may start at on a node of a known type (null for an unknown one); null to skip the check.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="maxDegreeOfParallelism">The request's parallelism, if it says.</param>
+    /// <param name="problems">Receives every problem.</param>
+    public static WorkflowGraph? Validate(WorkflowDefinition workflow, Func<string, bool> isKnownType, Func<NodeDefinition, HashSet<string>?>? outputsOf, FlowStreamOptions options, int? maxDegreeOfParallelism, List<WorkflowValidationProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var nodes = (workflow.Nodes ?? []).ToArray();
@@ -100,7 +124,16 @@ internal static class WorkflowValidator
             successorOutputs[i] = [];
         }
 
-        var edges = new HashSet<(int, int, string)>();
+        var outputEdges = new HashSet<(int, int, string)>();
+        var outgoing = new List<GraphEdge>[nodes.Length];
+        var incoming = new List<GraphEdge>[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            outgoing[i] = [];
+            incoming[i] = [];
+        }
+
+        var outputsByNode = new HashSet<string>?[nodes.Length];
         foreach (var connection in connections)
         {
             if (connection is null)
@@ -131,12 +164,30 @@ internal static class WorkflowValidator
                 continue;
             }
 
-            var output = connection.FromOutput ?? NodeOutputs.Main;
-            if (edges.Add((from, to, output)))
+            var output = connection.EffectiveFromOutput;
+            if (outputsOf is not null && output != NodeOutputs.Main
+                && (outputsByNode[from] ??= outputsOf(nodes[from])) is { } declared && !declared.Contains(output))
+            {
+                var hint = output == NodeOutputs.Error && nodes[from].OnError != NodeErrorHandling.ErrorOutput
+                    ? " (a node has the output 'error' only when its onError is 'errorOutput')"
+                    : "";
+                problems.Add(new(
+                    WorkflowValidationCodes.UnknownOutput,
+                    $"Connection '{connection}' starts at output '{output}' of node '{connection.From}' (type '{nodes[from].Type}'), which has the outputs {string.Join(", ", declared.Order(StringComparer.Ordinal).Select(o => $"'{o}'"))}{hint}.",
+                    connection.From,
+                    connection));
+                continue;
+            }
+
+            // One edge per (from, to, output): a node may reach another by two outputs (a switch in "all" mode, say).
+            if (outputEdges.Add((from, to, output)))
             {
                 successors[from].Add(to);
                 successorOutputs[from].Add(output);
                 predecessors[to].Add(from);
+                var edge = new GraphEdge(from, to, output);
+                outgoing[from].Add(edge);
+                incoming[to].Add(edge);
             }
         }
 
@@ -158,7 +209,11 @@ internal static class WorkflowValidator
             [.. successors.Select(s => s.ToArray())],
             [.. successorOutputs.Select(s => s.ToArray())],
             hasTemplates,
-            indexByName.ToFrozenDictionary(StringComparer.Ordinal));
+            indexByName.ToFrozenDictionary(StringComparer.Ordinal))
+        {
+            OutgoingEdges = [.. outgoing.Select(e => e.ToArray())],
+            IncomingEdges = [.. incoming.Select(e => e.ToArray())],
+        };
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
