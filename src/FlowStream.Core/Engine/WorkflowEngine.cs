@@ -16,6 +16,7 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
     private static readonly ExecutionRequest s_defaultRequest = new();
 
     private readonly ConditionalWeakTable<WorkflowDefinition, CompiledWorkflow> _graphs = [];
+    private readonly ConditionalWeakTable<WorkflowDefinition, CompiledWorkflow> _graphsForRequestParallelism = [];
     private readonly ExecutionEnvironment _env;
     private readonly ExecutionRegistry _registry;
     private readonly IExecutionEventReader _reader;
@@ -170,16 +171,18 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
             throw new WorkflowValidationException(workflow.Id, [new WorkflowValidationProblem(WorkflowValidationCodes.InvalidParallelism, $"The maximum degree of parallelism must be at least 1 (was {requestParallelism}).")]);
         }
 
-        if (_graphs.TryGetValue(workflow, out var compiled) && compiled.IsStillValidFor(workflow))
+        // A request's parallelism overrides the workflow's setting, which is then not validated: a second cache for that case.
+        var cache = requestParallelism is null ? _graphs : _graphsForRequestParallelism;
+        if (cache.TryGetValue(workflow, out var compiled) && compiled.IsStillValidFor(workflow))
         {
             return compiled.Graph;
         }
 
         var problems = new List<WorkflowValidationProblem>();
-        var graph = WorkflowValidator.Validate(workflow, _env.NodeTypes, _env.Options, null, problems)
+        var graph = WorkflowValidator.Validate(workflow, _env.NodeTypes, _env.Options, requestParallelism, problems)
             ?? throw new WorkflowValidationException(workflow.Id, problems);
         graph.Handlers = ResolveHandlers(graph);
-        _graphs.AddOrUpdate(workflow, new CompiledWorkflow(graph, [.. workflow.Nodes], [.. workflow.Connections]));
+        cache.AddOrUpdate(workflow, new CompiledWorkflow(graph, [.. workflow.Nodes], [.. workflow.Connections]));
         return graph;
     }
 

@@ -49,7 +49,7 @@ internal sealed class TestServer : IAsyncDisposable
         HttpProtocols protocols = HttpProtocols.Http1AndHttp2,
         Action<WebApplication>? configurePipeline = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
         FakeTimeProvider? time = null;

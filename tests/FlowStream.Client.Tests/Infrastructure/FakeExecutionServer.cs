@@ -54,7 +54,7 @@ internal sealed class FakeExecutionServer : IAsyncDisposable
 
     public static async Task<FakeExecutionServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.WebHost.UseKestrel();
         builder.Logging.ClearProviders();
         var app = builder.Build();

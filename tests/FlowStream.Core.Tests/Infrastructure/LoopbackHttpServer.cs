@@ -36,7 +36,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
 
     public static async Task<LoopbackHttpServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>
         {

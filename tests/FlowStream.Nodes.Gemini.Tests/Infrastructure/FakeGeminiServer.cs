@@ -51,7 +51,7 @@ internal sealed class FakeGeminiServer : IAsyncDisposable
 
     public static async Task<FakeGeminiServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>
         {
