@@ -162,8 +162,11 @@ internal sealed partial class ExecutionEndpoints
             return;
         }
 
+        // The server decodes every escape of the path but %2F; a node name may hold a '/'.
         var name = context.Request.RouteValues["nodeName"] as string ?? "";
-        var node = execution.GetNodeStates().FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.Ordinal));
+        var states = execution.GetNodeStates();
+        var node = states.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.Ordinal))
+            ?? states.FirstOrDefault(n => string.Equals(n.Name, name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), StringComparison.Ordinal));
         if (node is null)
         {
             await ProblemWriter.NotFoundAsync(context, $"Execution {execution.Id} has no node '{Truncate(name)}'.").ConfigureAwait(false);
@@ -287,7 +290,7 @@ internal sealed partial class ExecutionEndpoints
             return null;
         }
 
-        if (request.Mode is { } mode && !ModePattern().IsMatch(mode))
+        if (!string.IsNullOrEmpty(request.Mode) && !ModePattern().IsMatch(request.Mode))
         {
             await ProblemWriter.InvalidRequestAsync(context, "'mode' must be a short identifier: a letter, then at most 31 letters, digits, '_' or '-'.").ConfigureAwait(false);
             return null;
