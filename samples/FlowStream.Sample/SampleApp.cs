@@ -30,6 +30,13 @@ public static class SampleApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Only the loopback names the sample is reached by: a page on another name that resolves to 127.0.0.1 (DNS rebinding)
+        // gets 400 from host filtering. Configuration (AllowedHosts) may say otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
+        {
+            builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
+        }
+
         // The Gemini node reads FlowStream:Gemini from configuration (appsettings, user secrets, environment), and falls back
         // to the GEMINI_API_KEY environment variable; without a key its node fails with "API key not configured".
         builder.Services.AddFlowStream()
