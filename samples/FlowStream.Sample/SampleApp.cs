@@ -30,6 +30,10 @@ public static class SampleApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // ASP.NET Core's "Request starting" line logs the query string, and a browser EventSource sends its execution token
+        // there (access_token): keep that line out of the logs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         // Only the loopback names the sample is reached by: a page on another name that resolves to 127.0.0.1 (DNS rebinding)
         // gets 400 from host filtering. Configuration (AllowedHosts) may say otherwise.
         if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
