@@ -78,8 +78,8 @@ public class ScaleBenchmarks
         }
 
         _frames = [.. first.Select(SseFramingBenchmarks.FrameWithSseEventWriter)];
-        _flowStreamRequest = Request($"/executions/{_execution.Id}/stream");
-        _plainRequest = Request("/idle");
+        _flowStreamRequest = Request($"/executions/{_execution.Id}/stream", _server.TokenFor(_execution.Id));
+        _plainRequest = Request("/idle", token: null);
 
         // Warm both paths up (JIT, pools) with a few streams.
         foreach (var request in new[] { _flowStreamRequest, _plainRequest })
@@ -217,7 +217,8 @@ public class ScaleBenchmarks
         }
     }
 
-    private byte[] Request(string path) => Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{_endpoint.Port}\r\nAccept: text/event-stream\r\n\r\n");
+    private byte[] Request(string path, string? token) => Encoding.ASCII.GetBytes(
+        $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{_endpoint.Port}\r\nAccept: text/event-stream\r\n{(token is null ? "" : $"FlowStream-Token: {token}\r\n")}\r\n");
 
     private static long MeasureMemory()
     {

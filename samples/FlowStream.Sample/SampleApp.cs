@@ -44,6 +44,17 @@ public static class SampleApp
             builder.Configuration.AddUserSecrets(typeof(SampleApp).Assembly, optional: true);
         }
 
+        // ASP.NET Core's "Request starting" line logs the query string, and a browser EventSource sends its execution token
+        // there (access_token): keep that line out of the logs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        // Only the loopback names the sample is reached by: a page on another name that resolves to 127.0.0.1 (DNS rebinding)
+        // gets 400 from host filtering. Configuration (AllowedHosts) may say otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
+        {
+            builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
+        }
+
         // The Gemini node reads FlowStream:Gemini from configuration (appsettings, user secrets, environment), and falls back
         // to the GEMINI_API_KEY environment variable; without a key its node fails with "API key not configured".
         var flowsDirectory = builder.Configuration[FlowsDirectoryKey] is { Length: > 0 } configured

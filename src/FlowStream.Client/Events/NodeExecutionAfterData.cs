@@ -17,8 +17,20 @@ public sealed class NodeExecutionAfterData
     /// <summary>Gets how the node ended: <c>success</c>, <c>error</c>, <c>canceled</c> or <c>skipped</c>.</summary>
     public string Status { get => field ?? string.Empty; init; }
 
-    /// <summary>Gets the node's output, or <see langword="null"/> when it has none (for example after an error).</summary>
+    /// <summary>
+    /// Gets the node's output, or <see langword="null"/> when it has none (for example after an error) or when it was too large for the
+    /// event (<see cref="DataTruncated"/>).
+    /// </summary>
     public JsonElement? Data { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the output was larger than the server's event data limit and left out of the event:
+    /// <see cref="ExecutionStreamClient.GetNodeOutputAsync"/> reads it whole.
+    /// </summary>
+    public bool DataTruncated { get; init; }
+
+    /// <summary>Gets the size of the output in bytes when <see cref="DataTruncated"/>; otherwise <see langword="null"/>.</summary>
+    public long? DataBytes { get; init; }
 
     /// <summary>Gets the node's error when <see cref="Status"/> is <c>error</c>; otherwise <see langword="null"/>.</summary>
     public ExecutionError? Error { get; init; }

@@ -11,6 +11,24 @@ public sealed class FlowStreamOptions
     public int MaxParametersBytesPerNode { get; set; } = 256 * 1024;
 
     /// <summary>
+    /// Gets or sets the most tries (the first included) a node's <c>retry.maxTries</c> may ask for; a workflow asking for more is
+    /// rejected at validation (<c>tooManyTries</c>). Default 10; at least 1.
+    /// </summary>
+    public int MaxRetryTries { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets the longest delay a <c>wait</c> node's <c>ms</c> and a node's <c>retry.waitMs</c> may ask for: a literal value above it
+    /// is rejected at validation (<c>waitTooLong</c>), a templated one fails the node. Default 24 hours; more than zero.
+    /// </summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Gets or sets the longest per-attempt timeout (<c>timeoutMs</c>) a node may ask for; a workflow asking for more is rejected at
+    /// validation (<c>timeoutTooLong</c>). Default 24 hours; more than zero.
+    /// </summary>
+    public TimeSpan MaxNodeTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
     /// Gets or sets how many nodes of one execution may run at once when neither the request nor the workflow's settings say.
     /// Default 1: the nodes run one at a time in topological order, ties broken by definition order. At least 1.
     /// </summary>

@@ -19,6 +19,9 @@ internal sealed class FlowStreamOptionsValidator : IValidateOptions<FlowStreamOp
 
         Check(options.MaxNodesPerWorkflow >= 1, $"{nameof(FlowStreamOptions.MaxNodesPerWorkflow)} must be at least 1 (was {options.MaxNodesPerWorkflow}).");
         Check(options.MaxParametersBytesPerNode >= 1, $"{nameof(FlowStreamOptions.MaxParametersBytesPerNode)} must be at least 1 (was {options.MaxParametersBytesPerNode}).");
+        Check(options.MaxRetryTries >= 1, $"{nameof(FlowStreamOptions.MaxRetryTries)} must be at least 1 (was {options.MaxRetryTries}).");
+        Check(options.MaxWait > TimeSpan.Zero, $"{nameof(FlowStreamOptions.MaxWait)} must be more than zero (was {options.MaxWait}).");
+        Check(options.MaxNodeTimeout > TimeSpan.Zero, $"{nameof(FlowStreamOptions.MaxNodeTimeout)} must be more than zero (was {options.MaxNodeTimeout}).");
         Check(options.DefaultMaxDegreeOfParallelism >= 1, $"{nameof(FlowStreamOptions.DefaultMaxDegreeOfParallelism)} must be at least 1 (was {options.DefaultMaxDegreeOfParallelism}).");
         Check(options.MaxRetainedEventsPerExecution >= 1, $"{nameof(FlowStreamOptions.MaxRetainedEventsPerExecution)} must be at least 1 (was {options.MaxRetainedEventsPerExecution}).");
         Check(options.MaxRetainedEventBytesPerExecution >= 1, $"{nameof(FlowStreamOptions.MaxRetainedEventBytesPerExecution)} must be at least 1 (was {options.MaxRetainedEventBytesPerExecution}).");

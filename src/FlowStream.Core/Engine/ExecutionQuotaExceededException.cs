@@ -1,57 +1,54 @@
 namespace FlowStream;
 
 /// <summary>
-/// Thrown by <see cref="IWorkflowEngine.Start"/> when starting would exceed <see cref="FlowStreamOptions.MaxRunningExecutions"/>
-/// (<see cref="Scope"/> <c>"host"</c>) or <see cref="FlowStreamOptions.MaxRunningExecutionsPerOwner"/> (<c>"owner"</c>).
-/// Over HTTP it is a 429 with <c>Retry-After</c>.
+/// Thrown by <see cref="IWorkflowEngine.Start"/> when starting one more execution would exceed the running executions allowed
+/// for the whole host (<c>FlowStreamOptions.MaxRunningExecutions</c>) or for one owner or partition
+/// (<c>FlowStreamOptions.MaxRunningExecutionsPerOwner</c>). Nothing was started. Over HTTP it is a 429 with <c>Retry-After</c>.
 /// </summary>
-public sealed class ExecutionQuotaExceededException : InvalidOperationException
+public sealed class ExecutionQuotaExceededException : Exception
 {
-    /// <summary>Initializes a new instance of the <see cref="ExecutionQuotaExceededException"/> class.</summary>
+    /// <summary>Initializes a new instance.</summary>
     public ExecutionQuotaExceededException()
-        : this("host", 0, TimeSpan.FromSeconds(1))
+        : this("host", 0, TimeSpan.Zero)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="ExecutionQuotaExceededException"/> class with a message.</summary>
+    /// <summary>Initializes a new instance with a message.</summary>
     /// <param name="message">The message.</param>
     public ExecutionQuotaExceededException(string message)
         : base(message)
     {
         Scope = "host";
-        RetryAfter = TimeSpan.FromSeconds(1);
     }
 
-    /// <summary>Initializes a new instance of the <see cref="ExecutionQuotaExceededException"/> class with a message and an inner exception.</summary>
+    /// <summary>Initializes a new instance with a message and the exception that caused it.</summary>
     /// <param name="message">The message.</param>
     /// <param name="innerException">The cause.</param>
     public ExecutionQuotaExceededException(string message, Exception innerException)
         : base(message, innerException)
     {
         Scope = "host";
-        RetryAfter = TimeSpan.FromSeconds(1);
     }
 
-    /// <summary>Initializes a new instance of the <see cref="ExecutionQuotaExceededException"/> class.</summary>
-    /// <param name="scope"><c>"host"</c> or <c>"owner"</c>.</param>
-    /// <param name="limit">The limit that was reached.</param>
-    /// <param name="retryAfter">When trying again makes sense.</param>
+    /// <summary>Initializes a new instance for a quota that was hit.</summary>
+    /// <param name="scope"><c>"host"</c> or <c>"owner"</c>: which quota was hit.</param>
+    /// <param name="limit">The number of running executions the quota allows.</param>
+    /// <param name="retryAfter">How long the caller should wait before trying again.</param>
     public ExecutionQuotaExceededException(string scope, int limit, TimeSpan retryAfter)
-        : base(scope == "owner"
-            ? $"Too many running executions for this caller: at most {limit} may run at once (FlowStreamOptions.MaxRunningExecutionsPerOwner)."
-            : $"Too many running executions on this host: at most {limit} may run at once (FlowStreamOptions.MaxRunningExecutions).")
+        : base($"Too many running executions: at most {limit} may run at once ({(scope == "owner" ? "per owner" : "per host")}). Try again later.")
     {
+        ArgumentNullException.ThrowIfNull(scope);
         Scope = scope;
         Limit = limit;
         RetryAfter = retryAfter;
     }
 
-    /// <summary>Gets which limit was reached: <c>"host"</c> or <c>"owner"</c>.</summary>
+    /// <summary>Gets which quota was hit: <c>"host"</c> (<c>FlowStreamOptions.MaxRunningExecutions</c>) or <c>"owner"</c> (<c>FlowStreamOptions.MaxRunningExecutionsPerOwner</c>).</summary>
     public string Scope { get; }
 
-    /// <summary>Gets the limit that was reached.</summary>
+    /// <summary>Gets the number of running executions the quota allows.</summary>
     public int Limit { get; }
 
-    /// <summary>Gets how long to wait before trying again.</summary>
+    /// <summary>Gets how long the caller should wait before trying again.</summary>
     public TimeSpan RetryAfter { get; }
 }

@@ -15,12 +15,13 @@ public sealed class ExecutionRequest
     public string? OwnerId { get; init; }
 
     /// <summary>
-    /// Gets the partition whose running executions count against <see cref="FlowStreamOptions.MaxRunningExecutionsPerOwner"/>;
-    /// <see langword="null"/> means <see cref="OwnerId"/> (and no per-owner limit when both are null).
+    /// Gets the key the per-owner quota (<c>FlowStreamOptions.MaxRunningExecutionsPerOwner</c>) counts this execution under;
+    /// <see langword="null"/> counts it under <see cref="OwnerId"/>. The HTTP endpoints set it to the user id, or to
+    /// <c>"anonymous:"</c> and the remote address for an anonymous caller, unless the host supplies its own key.
     /// </summary>
     public string? QuotaPartition { get; init; }
 
-    /// <summary>Gets how many nodes may run at once; <see langword="null"/> means the workflow's settings, else the options' default.</summary>
+    /// <summary>Gets how many nodes may run at once; overrides the workflow's settings and the options' default. At least 1.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
     /// <summary>

@@ -9,11 +9,12 @@ public sealed class NodeResult
     private static readonly string[] s_main = [NodeOutputs.Main];
     private static readonly NodeResult s_emptySuccess = new(s_emptyObject, null, s_main);
 
-    private NodeResult(JsonElement output, string? errorMessage, string[] outputs)
+    private NodeResult(JsonElement output, string? errorMessage, string[] outputs, bool isRetryable = true)
     {
         Output = output;
         ErrorMessage = errorMessage;
         OutputNames = outputs;
+        IsRetryable = isRetryable;
     }
 
     /// <summary>Gets the node's output (an empty object for a failure).</summary>
@@ -24,6 +25,12 @@ public sealed class NodeResult
 
     /// <summary>Gets a value indicating whether the node succeeded.</summary>
     public bool IsSuccess => ErrorMessage is null;
+
+    /// <summary>
+    /// Gets a value indicating whether trying the node again may help: <see langword="false"/> for a failure the node knows to be
+    /// permanent (an invalid request, a refused key, an exhausted daily quota), which the node's <c>retry</c> policy does not repeat.
+    /// </summary>
+    public bool IsRetryable { get; }
 
     /// <summary>Gets the outputs the result leaves by: <c>["main"]</c> unless the handler named others (see <see cref="NodeOutputs"/>).</summary>
     public IReadOnlyList<string> Outputs => OutputNames;
@@ -88,5 +95,15 @@ public sealed class NodeResult
     {
         ArgumentException.ThrowIfNullOrEmpty(message);
         return new(s_emptyObject, message, s_main);
+    }
+
+    /// <summary>Creates a failed result, saying whether the node's <c>retry</c> policy may try it again.</summary>
+    /// <param name="message">What went wrong; it becomes the node's <c>error.message</c>.</param>
+    /// <param name="isRetryable"><see langword="false"/> when another try cannot succeed: the node then fails at once, whatever its <c>retry.maxTries</c>.</param>
+    /// <returns>The result.</returns>
+    public static NodeResult Failure(string message, bool isRetryable)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(message);
+        return new(s_emptyObject, message, s_main, isRetryable);
     }
 }

@@ -33,6 +33,15 @@ public static class WorkflowValidationCodes
     /// <summary>A node's timeout is not positive.</summary>
     public const string InvalidTimeout = "invalidTimeout";
 
+    /// <summary>A node's <c>retry.maxTries</c> is more than <see cref="FlowStreamOptions.MaxRetryTries"/>.</summary>
+    public const string TooManyTries = "tooManyTries";
+
+    /// <summary>A <c>wait</c> node's <c>ms</c> or a node's <c>retry.waitMs</c> is longer than <see cref="FlowStreamOptions.MaxWait"/>.</summary>
+    public const string WaitTooLong = "waitTooLong";
+
+    /// <summary>A node's <c>timeoutMs</c> is longer than <see cref="FlowStreamOptions.MaxNodeTimeout"/>.</summary>
+    public const string TimeoutTooLong = "timeoutTooLong";
+
     /// <summary>A connection starts at a node that does not exist.</summary>
     public const string UnknownConnectionSource = "unknownConnectionSource";
 

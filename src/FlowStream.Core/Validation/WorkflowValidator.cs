@@ -112,6 +112,8 @@ internal static class WorkflowValidator
             {
                 problems.Add(new(WorkflowValidationCodes.InvalidTimeout, $"The timeout of node {label} must be more than 0 ms (was {node.TimeoutMs}).", NullIfEmpty(node.Name)));
             }
+
+            CheckLimits(node, label, options, problems);
         }
 
         var predecessors = new List<int>[nodes.Length];
@@ -214,6 +216,41 @@ internal static class WorkflowValidator
             OutgoingEdges = [.. outgoing.Select(e => e.ToArray())],
             IncomingEdges = [.. incoming.Select(e => e.ToArray())],
         };
+    }
+
+    /// <summary>The limits of <see cref="FlowStreamOptions"/> a node's own settings can exceed: tries, waits and timeouts.</summary>
+    private static void CheckLimits(NodeDefinition node, string label, FlowStreamOptions options, List<WorkflowValidationProblem> problems)
+    {
+        var nodeName = NullIfEmpty(node.Name);
+        var maxWaitMs = (long)options.MaxWait.TotalMilliseconds;
+        if (node.Retry is { } retry)
+        {
+            if (retry.MaxTries > options.MaxRetryTries)
+            {
+                problems.Add(new(WorkflowValidationCodes.TooManyTries, $"Node {label} asks for {retry.MaxTries} tries; at most {options.MaxRetryTries} are allowed (FlowStreamOptions.MaxRetryTries).", nodeName));
+            }
+
+            if (retry.WaitMs > maxWaitMs)
+            {
+                problems.Add(new(WorkflowValidationCodes.WaitTooLong, $"Node {label} asks to wait {retry.WaitMs} ms between tries; at most {maxWaitMs} ms are allowed (FlowStreamOptions.MaxWait).", nodeName));
+            }
+        }
+
+        if (node.TimeoutMs is { } timeoutMs && timeoutMs > (long)options.MaxNodeTimeout.TotalMilliseconds)
+        {
+            problems.Add(new(WorkflowValidationCodes.TimeoutTooLong, $"Node {label} has a timeout of {timeoutMs} ms; at most {(long)options.MaxNodeTimeout.TotalMilliseconds} ms are allowed (FlowStreamOptions.MaxNodeTimeout).", nodeName));
+        }
+
+        // A literal delay of a wait node is checked now; a templated one is checked by the node when it runs.
+        if (string.Equals(node.Type, BuiltInNodeTypes.Wait, StringComparison.Ordinal)
+            && node.Parameters.ValueKind == JsonValueKind.Object
+            && node.Parameters.TryGetProperty("ms"u8, out var ms)
+            && ms.ValueKind == JsonValueKind.Number
+            && ms.TryGetDouble(out var value)
+            && value > maxWaitMs)
+        {
+            problems.Add(new(WorkflowValidationCodes.WaitTooLong, $"Node {label} asks to wait {ms.GetRawText()} ms; at most {maxWaitMs} ms are allowed (FlowStreamOptions.MaxWait).", nodeName));
+        }
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

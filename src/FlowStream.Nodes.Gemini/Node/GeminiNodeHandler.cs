@@ -60,7 +60,8 @@ internal sealed class GeminiNodeHandler([FromKeyedServices(GeminiNode.ChatClient
         }
         catch (GeminiException ex)
         {
-            return NodeResult.Failure(ex.Message);
+            // What the client gave up on as permanent (400/401/403/404, a daily quota, a broken stream) is not tried again by the node.
+            return NodeResult.Failure(ex.Message, isRetryable: ex.IsTransient);
         }
 
         var text = response.Text;

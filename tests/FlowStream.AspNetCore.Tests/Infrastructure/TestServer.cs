@@ -26,7 +26,7 @@ internal sealed class TestServer : IAsyncDisposable
         Time = time;
         Engine = app.Services.GetRequiredService<IWorkflowEngine>();
         Events = app.Services.GetRequiredService<IExecutionEventReader>();
-        Client = CreateClient();
+        Client = CreateClient(withTokenJar: true);
     }
 
     public WebApplication App { get; }
@@ -81,9 +81,16 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(app, new Uri(address), time);
     }
 
-    public HttpClient CreateClient(Version? version = null)
+    /// <summary>A client of this server; <paramref name="withTokenJar"/> makes it carry the execution tokens of the starts it sent, as a real client does.</summary>
+    public HttpClient CreateClient(Version? version = null, bool withTokenJar = false)
     {
-        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        HttpMessageHandler handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
+        if (withTokenJar)
+        {
+            handler = new TokenJar(handler);
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (version is not null)
         {
             client.DefaultRequestVersion = version;

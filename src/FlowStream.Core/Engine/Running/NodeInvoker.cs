@@ -253,7 +253,8 @@ internal sealed class NodeInvoker(ExecutionRun run, ExecutionEnvironment environ
 
         if (!result.IsSuccess)
         {
-            return NodeOutcome.Error(result.ErrorMessage!);
+            // A failure the handler knows to be permanent (NodeResult.IsRetryable false) is not repeated by the node's retry policy.
+            return result.IsRetryable ? NodeOutcome.Error(result.ErrorMessage!) : new NodeOutcome(NodeExecutionStatus.Error, null, result.ErrorMessage, [FinalMarker]);
         }
 
         var size = EventJsonWriter.SizeOf(result.Output);
