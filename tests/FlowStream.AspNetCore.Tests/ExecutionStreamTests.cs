@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using FlowStream.AspNetCore.Tests.Infrastructure;
 using FlowStream.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace FlowStream.AspNetCore.Tests;
@@ -170,7 +171,12 @@ public class ExecutionStreamTests
     [Fact]
     public async Task ConcurrentStreams_200StreamsOf50NodeFlow_AllCompleteAndOrdered()
     {
-        await using var server = await TestServer.StartAsync(b => Flows.Register(b));
+        // 200 at once from one (anonymous, loopback) caller: above the default per-owner quota of 100.
+        await using var server = await TestServer.StartAsync(b =>
+        {
+            Flows.Register(b);
+            b.Services.Configure<FlowStreamOptions>(o => o.MaxRunningExecutionsPerOwner = 1_000);
+        });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
         {

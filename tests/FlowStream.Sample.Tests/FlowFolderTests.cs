@@ -85,7 +85,7 @@ public sealed class SampleHostTests
 
         using var body = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/flows", UriKind.Relative), TestContext.Current.CancellationToken));
 
-        body.RootElement.GetProperty("flows").EnumerateArray().Select(f => f.GetProperty("id").GetString()).Should().Equal("sequential", "parallel", "retry-and-fail", "gemini");
+        body.RootElement.GetProperty("flows").EnumerateArray().Select(f => f.GetProperty("id").GetString()).Should().Equal("sequential", "parallel", "retry-and-fail", "gemini", "order-approval", "http-demo", "subflow");
         body.RootElement.GetProperty("problems").GetArrayLength().Should().Be(0);
     }
 

@@ -28,8 +28,12 @@ public sealed class ReadmeCurlTests
             return NodeResult.Success(context.Input);
         }));
         var address = server.BaseUrl.TrimEnd('/');
+        var headersFile = Path.Combine(Path.GetTempPath(), $"flowstream-curl-{Guid.NewGuid():N}.txt");
+        string? token = null;
         string Command(string line, long? id = null) => line.Replace(ReadmeAddress, address, StringComparison.Ordinal)
             .Replace("{id}", id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "{id}", StringComparison.Ordinal)
+            .Replace("{token}", token ?? "{token}", StringComparison.Ordinal)
+            .Replace("-D headers.txt", "-D " + headersFile, StringComparison.Ordinal)
             .Replace("curl ", curl + " ", StringComparison.Ordinal);
 
         // 1. Start and stream: events arrive while the run goes on (it waits at "Fetch order", event 4).
@@ -38,6 +42,8 @@ public sealed class ReadmeCurlTests
         started.Select(e => e.Id).Should().Equal(1, 2, 3, 4);
         started[0].Json.GetProperty("type").GetString().Should().Be("executionStarted");
         var executionId = started[0].Json.GetProperty("data").GetProperty("executionId").GetInt64();
+        token = File.ReadAllLines(headersFile).Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals("FlowStream-Token", StringComparison.OrdinalIgnoreCase)).Select(p => p[1].Trim()).Single();
+        File.Delete(headersFile);
 
         // 2. Attach with Last-Event-ID: 3 — only what came after event 3.
         lines[1].Should().Contain("Last-Event-ID: 3");

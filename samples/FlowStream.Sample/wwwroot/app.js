@@ -455,6 +455,8 @@ function onEvent(event) {
       eta.started(d.totalNodes);
       break;
     case 'nodeExecutionBefore':
+      // A node that will not run (disabled, or on a branch not taken) says so already here: it is never shown running.
+      if (d.reason) break;
       setNode(d.nodeName, { status: 'running', note: '', error: '', text: '', continued: false });
       eta.nodeStarted(d.nodeName);
       break;

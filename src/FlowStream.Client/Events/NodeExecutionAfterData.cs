@@ -23,6 +23,15 @@ public sealed class NodeExecutionAfterData
     /// </summary>
     public JsonElement? Data { get; init; }
 
+    /// <summary>Gets the output the node's result left by, when not <c>main</c> (<c>"true"</c> of an <c>if</c>, say); <see langword="null"/> for <c>main</c>.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>Gets every output the result left by, when there were several (a <c>switch</c> in <c>"all"</c> mode).</summary>
+    public IReadOnlyList<string>? Outputs { get; init; }
+
+    /// <summary>Gets why a skipped node was skipped: <c>disabled</c> or <c>branchNotTaken</c>.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>
     /// Gets a value indicating whether the output was larger than the server's event data limit and left out of the event:
     /// <see cref="ExecutionStreamClient.GetNodeOutputAsync"/> reads it whole.

@@ -73,6 +73,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         _arrived = new string[]?[graph.Nodes.Length];
         State = new ExecutionState(graph.Nodes, environment.Time.GetUtcNow());
         _startTimestamp = environment.Time.GetTimestamp();
+        InputBytes = EventJsonWriter.SizeOf(InputData);
         Execution = new WorkflowExecution(this);
     }
 
@@ -94,8 +95,11 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
 
     public CancellationToken CancellationToken => _cts.Token;
 
-    /// <summary>Gets the bytes this execution produced: its events and its node outputs.</summary>
-    public long TotalBytes => Volatile.Read(ref _eventBytes) + State.OutputBytes;
+    /// <summary>Gets the bytes this execution holds: its input data, its events and its node outputs.</summary>
+    public long TotalBytes => InputBytes + Volatile.Read(ref _eventBytes) + State.OutputBytes;
+
+    /// <summary>Gets the size of the execution's input data, which it retains until it is evicted.</summary>
+    public int InputBytes { get; }
 
     /// <summary>Gets the execution's DI scope, created on first use.</summary>
     public IServiceProvider Services
@@ -133,6 +137,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         }
 
         _env.Metrics.ExecutionStarted();
+        _env.Registry.AddBytes(InputBytes);
         Log.ExecutionStarted(_env.Logger, ExecutionId, Graph.Definition.Id, Graph.Nodes.Length, _maxDegreeOfParallelism);
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
@@ -394,7 +399,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
                 var node = Graph.Nodes[index];
                 var now = _env.Time.GetUtcNow();
                 input = MergeInput(index);
-                Publish(WireNames.NodeExecutionBefore, _writer.NodeBefore(Graph.EncodedNames[index], Graph.EncodedTypes[index], now, 1));
+                Publish(WireNames.NodeExecutionBefore, _writer.NodeBefore(Graph.EncodedNames[index], Graph.EncodedTypes[index], now, 1, node.Disabled ? WireNames.ReasonDisabled : null));
                 if (node.Disabled)
                 {
                     // A disabled node does not run: before + after (skipped), and its input passes through.
@@ -451,7 +456,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         }
 
         var status = StatusText(outcome.Status);
-        PublishAfter(index, status, reason, outputs, output, outcome.ErrorMessage, continued, elapsedMs, now);
+        PublishAfter(index, status, reason, outcome.Status == NodeExecutionStatus.Success || toErrorOutput ? outputs : null, output, outcome.ErrorMessage, continued, elapsedMs, now);
         _env.Metrics.NodeFinished(node.Type, status, elapsed, Graph.Definition.Id);
 
         EndNodeActivity(index, status);
@@ -464,7 +469,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
             foreach (var skipped in _skipped)
             {
                 // A node on a branch not taken: before + after (skipped), and that propagates (the scheduler already settled its edges).
-                Publish(WireNames.NodeExecutionBefore, _writer.NodeBefore(Graph.EncodedNames[skipped], Graph.EncodedTypes[skipped], now, 1));
+                Publish(WireNames.NodeExecutionBefore, _writer.NodeBefore(Graph.EncodedNames[skipped], Graph.EncodedTypes[skipped], now, 1, WireNames.ReasonBranchNotTaken));
                 State.MarkFinished(skipped, NodeExecutionStatus.Skipped, null, 0, null, now, wasRunning: false);
                 _passedNodes++;
                 PublishAfter(skipped, WireNames.StatusSkipped, WireNames.ReasonBranchNotTaken, null, null, null, false, 0, now);
@@ -484,7 +489,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
             NodeType = Graph.EncodedTypes[index],
             Status = status,
             Reason = reason,
-            Outputs = status == WireNames.StatusSuccess ? outputs : null,
+            Outputs = outputs,
             Data = data,
             ErrorMessage = error,
             ContinuedOnFail = continued,

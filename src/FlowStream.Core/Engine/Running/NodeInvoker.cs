@@ -42,7 +42,7 @@ internal sealed class NodeInvoker(ExecutionRun run, ExecutionEnvironment environ
         {
             context.End();
             var outcome = ToOutcome(index, pending.Result, null);
-            return outcome.Status == NodeExecutionStatus.Error && node.Retry is not null ? RunAttemptsAsync(index, input, 1, default, null, outcome.ErrorMessage) : new(outcome);
+            return outcome.Status == NodeExecutionStatus.Error && node.Retry is not null && !IsFinal(outcome) ? RunAttemptsAsync(index, input, 1, default, null, outcome.ErrorMessage) : new(outcome);
         }
 
         return RunAttemptsAsync(index, input, 1, pending, null, null, context);

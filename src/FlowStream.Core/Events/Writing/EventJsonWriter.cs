@@ -94,13 +94,20 @@ internal sealed class EventJsonWriter : IDisposable
         return End();
     }
 
-    public ReadOnlySpan<byte> NodeBefore(JsonEncodedText nodeName, JsonEncodedText nodeType, DateTimeOffset startedAt, int attempt)
+    /// <summary>Writes a <c>nodeExecutionBefore</c>. For a node that will not run (<c>disabled</c>, <c>branchNotTaken</c>) its
+    /// <c>reason</c> is said already here, so a client need not show it running for the instant before its <c>nodeExecutionAfter</c>.</summary>
+    public ReadOnlySpan<byte> NodeBefore(JsonEncodedText nodeName, JsonEncodedText nodeType, DateTimeOffset startedAt, int attempt, string? skipReason = null)
     {
         Begin(s_nodeExecutionBefore);
         _writer.WriteString(s_nodeName, nodeName);
         _writer.WriteString(s_nodeType, nodeType);
         WriteTime(s_startedAt, startedAt);
         _writer.WriteNumber(s_attempt, attempt);
+        if (skipReason is not null)
+        {
+            _writer.WriteString(s_reason, skipReason);
+        }
+
         return End();
     }
 

@@ -80,6 +80,8 @@ function reduce(state, event) {
     case 'executionStarted':
       return { ...state, executionId: d.executionId ?? state.executionId, status: 'running', startedAt: d.startedAt ?? null, finishedAt: null, error: null, progress: typeof d.totalNodes === 'number' ? { completed: 0, total: d.totalNodes, percent: 0 } : state.progress };
     case 'nodeExecutionBefore':
+      // A node that will not run (disabled, or on a branch not taken) says so already in its `reason`: never shown running.
+      if (d.reason) return state;
       return node(state, d.nodeName, () => ({ status: 'running', text: '', attempt: d.attempt ?? 1 }));
     case 'nodeExecutionProgress':
       return node(state, d.nodeName, (n) => ({ ...n, partial: d.data, text: typeof d.data?.delta === 'string' ? n.text + d.data.delta : n.text }));
