@@ -469,7 +469,7 @@ function onEvent(event) {
         const r = d.data.retry;
         setNode(d.nodeName, { note: `attempt ${r.attempt} of ${r.maxAttempts} failed: ${r.reason} — retrying in ${(r.waitMs / 1000).toFixed(1)} s` });
       }
-      if (d.data?.childExecutionId != null) setNode(d.nodeName, { note: `runs ${d.data.workflowId ?? 'a workflow'} as execution ${d.data.childExecutionId}` });
+      if (d.data?.childExecutionId != null) setNode(d.nodeName, { note: `runs ${d.data.workflowId ?? 'a workflow'} as execution ${d.data.childExecutionId}`, child: `${d.data.workflowId ?? 'a workflow'} as execution ${d.data.childExecutionId}` });
       break;
     case 'nodeExecutionAfter': {
       const status = d.status === 'success' || d.status === 'error' || d.status === 'canceled' || d.status === 'skipped' ? d.status : 'success';
@@ -477,7 +477,7 @@ function onEvent(event) {
       const continued = status === 'error' && d.continuedOnFail === true;
       setNode(d.nodeName, {
         status, output: d.data, error: d.error?.message ?? '', continued,
-        note: status === 'success' ? note : continued ? 'error, continued' : d.error?.message === NO_API_KEY ? 'how to set a key: open this node' : '',
+        note: status === 'success' ? (note || (nodeData.get(d.nodeName)?.child ? `ran ${nodeData.get(d.nodeName).child}` : '')) : continued ? 'error, continued' : d.error?.message === NO_API_KEY ? 'how to set a key: open this node' : '',
       });
       if (d.progress) {
         ui.progress.value = d.progress.percent;
