@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Text.Json;
 using FlowStream.Diagnostics;
@@ -327,6 +328,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
     }
 
     /// <summary>Starts every node that may start, records the ones that finish synchronously, and finishes the execution when nothing is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Drain()
     {
         if (Interlocked.Exchange(ref _draining, 1) != 0)
@@ -390,6 +392,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
     }
 
     /// <summary>Takes the next ready node and publishes its <c>nodeExecutionBefore</c>, unless the execution is paused, canceled, failed or at its parallelism.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryStartNext(out int index, out JsonElement input)
     {
         lock (_lock)
@@ -419,6 +422,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Complete(int index, NodeOutcome outcome)
     {
         lock (_lock)
@@ -428,6 +432,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CompleteLocked(int index, NodeOutcome outcome, TimeSpan elapsed, string? reason, bool wasRunning)
     {
         var node = Graph.Nodes[index];
@@ -477,6 +482,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PublishAfter(int index, string status, string? reason, string[]? outputs, JsonElement? data, string? error, bool continued, long elapsedMs, DateTimeOffset now)
     {
         var total = State.Total;
@@ -533,6 +539,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
     }
 
     /// <summary>Decides, under the lock, whether the execution is over: nothing running, and nothing left that may start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryBeginFinish()
     {
         lock (_lock)
@@ -636,6 +643,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private JsonElement MergeInput(int index)
     {
         var predecessors = Graph.Predecessors[index];
@@ -663,6 +671,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
     }
 
     /// <summary>Gets whether a connection from <paramref name="from"/> to <paramref name="to"/> carried <paramref name="from"/>'s output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Arrived(int from, int to)
     {
         if (_arrived[from] is not { } taken)
@@ -684,6 +693,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
     }
 
     /// <summary>Appends an event. The caller holds <see cref="_lock"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Publish(string type, ReadOnlySpan<byte> utf8Json)
     {
         Debug.Assert(_lock.IsHeldByCurrentThread, "Events are published under the execution's lock.");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FlowStream.Validation;
 
 namespace FlowStream.Engine;
@@ -50,6 +51,7 @@ internal sealed class GraphScheduler
     /// <param name="node">The node that finished.</param>
     /// <param name="outputs">The outputs its result left by; <see langword="null"/> or empty: none.</param>
     /// <param name="skipped">Receives the nodes to report as skipped (branch not taken).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Settle(int node, string[]? outputs, List<int> skipped)
     {
         SettleEdges(node, outputs, skipped);
@@ -59,6 +61,7 @@ internal sealed class GraphScheduler
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SettleEdges(int node, string[]? outputs, List<int> skipped)
     {
         var successors = _graph.Successors[node];

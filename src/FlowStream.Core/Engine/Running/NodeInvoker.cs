@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using FlowStream.Diagnostics;
 using FlowStream.Events;
@@ -13,6 +14,7 @@ namespace FlowStream.Engine;
 internal sealed class NodeInvoker(ExecutionRun run, ExecutionEnvironment environment)
 {
     /// <summary>Runs the node. A handler that completes synchronously, with no retry or timeout to arm, costs no async machinery.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<NodeOutcome> InvokeAsync(int index, JsonElement input)
     {
         var node = run.Graph.Nodes[index];
@@ -198,6 +200,7 @@ internal sealed class NodeInvoker(ExecutionRun run, ExecutionEnvironment environ
     }
 
     /// <summary>Resolves templates and checks the resolved parameters' size; a failure here is final (a retry would fail the same way).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryPrepare(int index, JsonElement input, int attempt, out NodeExecutionContext context, out NodeOutcome failure)
     {
         var node = run.Graph.Nodes[index];
@@ -228,6 +231,7 @@ internal sealed class NodeInvoker(ExecutionRun run, ExecutionEnvironment environ
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private NodeOutcome ToOutcome(int index, NodeResult? result, Exception? exception)
     {
         var node = run.Graph.Nodes[index];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using FlowStream.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -63,6 +64,7 @@ internal sealed class ExecutionEventLog
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(long sequence, string type, ReadOnlySpan<byte> utf8Json)
     {
         lock (_lock)
@@ -141,6 +143,7 @@ internal sealed class ExecutionEventLog
     /// Takes the events available after <paramref name="subscription"/>'s cursor (up to the end of a chunk), or completion; or parks
     /// the subscription as a waiter and returns <see langword="false"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(LogSubscription subscription, out ReadOnlyMemory<ExecutionEvent> batch)
     {
         lock (_lock)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
@@ -96,6 +97,7 @@ internal sealed class EventJsonWriter : IDisposable
 
     /// <summary>Writes a <c>nodeExecutionBefore</c>. For a node that will not run (<c>disabled</c>, <c>branchNotTaken</c>) its
     /// <c>reason</c> is said already here, so a client need not show it running for the instant before its <c>nodeExecutionAfter</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> NodeBefore(JsonEncodedText nodeName, JsonEncodedText nodeType, DateTimeOffset startedAt, int attempt, string? skipReason = null)
     {
         Begin(s_nodeExecutionBefore);
@@ -111,6 +113,7 @@ internal sealed class EventJsonWriter : IDisposable
         return End();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> NodeAfter(in NodeAfterEvent e)
     {
         Begin(s_nodeExecutionAfter);
@@ -227,6 +230,7 @@ internal sealed class EventJsonWriter : IDisposable
     /// Writes a JSON value compactly: its raw bytes when they hold neither whitespace nor an escape (so they are already compact and
     /// unescaped, and hold no line break), else re-written through this writer's encoder.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteValue(Utf8JsonWriter writer, JsonElement value)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value);
@@ -245,6 +249,7 @@ internal sealed class EventJsonWriter : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteData(JsonElement data)
     {
         var size = SizeOf(data);
@@ -261,6 +266,7 @@ internal sealed class EventJsonWriter : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Begin(JsonEncodedText type)
     {
         _buffer.ResetWrittenCount();
@@ -271,6 +277,7 @@ internal sealed class EventJsonWriter : IDisposable
         _writer.WriteNumber(s_executionId, _executionId);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> End()
     {
         _writer.WriteEndObject();
@@ -279,6 +286,7 @@ internal sealed class EventJsonWriter : IDisposable
         return _buffer.WrittenSpan;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteTime(JsonEncodedText name, DateTimeOffset time)
     {
         Span<byte> text = stackalloc byte[WireTime.Length];
