@@ -8,7 +8,6 @@ namespace FlowStream.AspNetCore.Tests;
 
 public class ExecutionStreamTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task StartAndStream_TwoNodeFlow_WritesExactBytesAndHeaders()
@@ -61,7 +60,7 @@ public class ExecutionStreamTests
         var gates = new Gates();
         await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
 
-        using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}""")).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}""")).WithTimeout("the server's response");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var id = long.Parse(response.Headers.GetValues("X-Execution-Id").Single(), System.Globalization.CultureInfo.InvariantCulture);
@@ -84,13 +83,13 @@ public class ExecutionStreamTests
         SseReader.Message? message;
         do
         {
-            message = await sse.ReadMessageAsync(TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+            message = await sse.ReadMessageAsync(TestContext.Current.CancellationToken).WithTimeout("the next SSE message");
         }
         while (message is not null && !(message.Type == "nodeExecutionBefore" && message.Json.GetProperty("nodeName").GetString() == "Gate"));
 
         message.Should().NotBeNull();
         gates.Release("Gate");
-        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WithTimeout("the SSE stream to end");
         rest.Select(m => m.Type).Should().Equal("nodeExecutionAfter", "nodeExecutionBefore", "nodeExecutionAfter", "executionFinished");
     }
 
@@ -102,7 +101,7 @@ public class ExecutionStreamTests
         using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}"""));
         using var sse = await response.OpenSseAsync();
 
-        var line = await sse.ReadLineUntilAsync(l => l.StartsWith(':'), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var line = await sse.ReadLineUntilAsync(l => l.StartsWith(':'), TestContext.Current.CancellationToken).WithTimeout("sse.ReadLineUntilAsync(l => l.StartsWith(':'))");
 
         line.Should().Be(": keepalive");
         sse.Raw.Should().Contain("\"nodeName\":\"Gate\"", "the heartbeat comes while the gate node waits");
@@ -125,11 +124,11 @@ public class ExecutionStreamTests
         sse.Dispose();
         response.Dispose();
 
-        await bus.WhenNoSubscribersAsync(id).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await bus.WhenNoSubscribersAsync(id).WithTimeout("bus.WhenNoSubscribersAsync(id)");
         server.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
         execution!.IsFinished.Should().BeFalse("a client that goes away does not stop its execution");
         gates.Release("Gate");
-        (await execution.Completion.WaitAsync(Patience, TestContext.Current.CancellationToken)).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
     }
 
     [Fact]
@@ -146,7 +145,7 @@ public class ExecutionStreamTests
         response.Dispose();
 
         server.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
-        (await execution!.Completion.WaitAsync(Patience, TestContext.Current.CancellationToken)).Should().Be(ExecutionStatus.Canceled);
+        (await execution!.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
     }
 
     [Fact]
@@ -159,8 +158,8 @@ public class ExecutionStreamTests
         await sse.ReadLineUntilAsync(l => l.Contains("\"nodeName\":\"Gate\""), TestContext.Current.CancellationToken);
 
         var stopping = server.App.StopAsync(TestContext.Current.CancellationToken);
-        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
-        await stopping.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WithTimeout("the SSE stream to end");
+        await stopping.WithTimeout("the server to stop");
 
         rest[^1].Type.Should().Be("executionFinished");
         rest[^1].Json.GetProperty("status").GetString().Should().Be("canceled");

@@ -61,7 +61,7 @@ public class OwnershipTests
         using var stream = await server.Client.SendStreamingAsync(Http.Get($"{path}/stream", "alice", lastEventId: "4"));
         using var cancel = await server.Client.SendAsync(Control($"{path}/cancel", "alice"), Ct);
         using var sse = await stream.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         status.StatusCode.Should().Be(HttpStatusCode.OK);
         (await status.ReadJsonAsync()).GetProperty("executionId").GetInt64().Should().Be(id);
@@ -81,7 +81,7 @@ public class OwnershipTests
 
         using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "two"}""", "alice"));
         using var sse = await response.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         events[^1].Type.Should().Be("executionFinished");

@@ -227,7 +227,7 @@ public class GeminiNodeErrorTests
         run.Execution.Cancel().Should().BeTrue();
         await run.CompleteAsync();
 
-        (await run.Execution.Completion).Should().Be(ExecutionStatus.Canceled);
+        (await run.Execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
         run.Status.Should().Be("canceled");
         run.Events[^1].Status().Should().Be("canceled");
         run.Deltas.Should().Equal("The capital");
