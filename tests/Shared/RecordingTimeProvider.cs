@@ -77,10 +77,12 @@ internal sealed class RecordingTimeProvider(FakeTimeProvider inner) : TimeProvid
 
     /// <summary>Completes once <paramref name="total"/> timers have been created in all (fails after a generous limit).</summary>
     public Task WaitForTimersAsync(int total, CancellationToken cancellationToken = default)
-        => WaitForTimerAtAsync(total - 1, cancellationToken);
+        => WaitForTimerCoreAsync(total - 1, cancellationToken);
 
     /// <summary>Completes with the due time of timer number <paramref name="index"/> (from 0) once it exists.</summary>
-    public async Task<TimeSpan> WaitForTimerAtAsync(int index, CancellationToken cancellationToken = default)
+    public Task<TimeSpan> WaitForTimerAtAsync(int index) => WaitForTimerCoreAsync(index, CancellationToken.None);
+
+    private async Task<TimeSpan> WaitForTimerCoreAsync(int index, CancellationToken cancellationToken)
     {
         if (index < 0)
         {

@@ -271,7 +271,7 @@ public class SchedulerTests
         gate.SetResult(NodeResult.Success());
 
         // The running node finishes; the scheduler then idles, paused, with 'Later' ready but not started.
-        await execution.Runner.PausedAndIdle.WaitAsync(TestContext.Current.CancellationToken);
+        await execution.Runner.PausedAndIdle.WithTimeout("the paused scheduler to idle");
         execution.GetNodeStates().Select(s => s.Status).Should().Equal(NodeExecutionStatus.Success, NodeExecutionStatus.Success, NodeExecutionStatus.Pending);
         recorder.Snapshot().IndexOf(ExecutionEventTypes.NodeExecutionBefore, "Later").Should().Be(-1);
 
@@ -297,7 +297,7 @@ public class SchedulerTests
         var execution = host.Engine.Start(workflow);
         execution.Pause();
         gate.SetResult(NodeResult.Success());
-        await execution.Runner.PausedAndIdle.WaitAsync(TestContext.Current.CancellationToken);
+        await execution.Runner.PausedAndIdle.WithTimeout("the paused scheduler to idle");
         execution.Cancel().Should().BeTrue();
         (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
         execution.GetNodeStates()[1].Status.Should().Be(NodeExecutionStatus.Skipped);

@@ -212,7 +212,7 @@ public class GeminiNodeErrorTests
 
         run.Status.Should().Be("error");
         run.Error.Should().Be("Node 'Gemini AI' timed out after 30000 ms");
-        await request.Aborted.WaitAsync(TestContext.Current.CancellationToken);
+        await request.Aborted.WithTimeout("the request to the fake Gemini server to be aborted");
         host.Server.Requests.Should().ContainSingle();
     }
 
@@ -231,7 +231,7 @@ public class GeminiNodeErrorTests
         run.Status.Should().Be("canceled");
         run.Events[^1].Status().Should().Be("canceled");
         run.Deltas.Should().Equal("The capital");
-        await host.Server.Requests.Single().Aborted.WaitAsync(TestContext.Current.CancellationToken);
+        await host.Server.Requests.Single().Aborted.WithTimeout("the request to the fake Gemini server to be aborted");
     }
 
     [Fact]
@@ -247,7 +247,7 @@ public class GeminiNodeErrorTests
 
         run.Error.Should().Be("The Gemini stream stalled: no chunk for 10 s after 1 chunk (not retried).");
         host.Server.Requests.Should().ContainSingle();
-        await host.Server.Requests.Single().Aborted.WaitAsync(TestContext.Current.CancellationToken);
+        await host.Server.Requests.Single().Aborted.WithTimeout("the request to the fake Gemini server to be aborted");
     }
 
     [Fact]
