@@ -32,7 +32,8 @@ public class OwnershipTests
         {
             using (request)
             {
-                using var response = await server.Client.SendAsync(request, Ct);
+                // Headers only: a stream wrongly opened to a stranger fails the status assertion at once instead of running on.
+                using var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct).WithTimeout($"the response to {request.Method} {request.RequestUri}");
                 var problem = await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, ExecutionStreamProblemTypes.NotFound);
                 problem.Detail().Should().Be($"Execution '{Format(id)}' was not found.", "someone else's execution looks exactly like one that does not exist");
             }

@@ -59,6 +59,7 @@ internal static class Api
     /// <summary>Asserts an RFC 9457 problem (never a stream) with the status and type, and returns its JSON.</summary>
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string type)
     {
+        response.Content.Headers.ContentType?.MediaType.Should().NotBe("text/event-stream", "a {0} problem was expected, not a stream (status {1})", (int)status, (int)response.StatusCode);
         var text = await response.Content.ReadAsStringAsync(Ct).WithTimeout("the problem's body");
         response.StatusCode.Should().Be(status, "the body was {0}", text);
         response.Content.Headers.ContentType.Should().NotBeNull("a problem always says it is problem+json");
