@@ -33,9 +33,9 @@ public class QueuedSiblingsTests
         await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionBefore, "B").WithTimeout("B to start");
 
         execution.Cancel().Should().BeTrue();
-        gate.TrySetResult(NodeResult.Success());
 
         (await execution.Completion.WithTimeout("the canceled execution to finish")).Should().Be(ExecutionStatus.Canceled);
+        gate.TrySetResult(NodeResult.Success());
         var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         events.Where(e => e.Type == ExecutionEventTypes.NodeExecutionBefore).Select(e => e.NodeName()).Should().Equal(["A", "B"], "C and D were only queued when the cancel came");
         events[^1].Type.Should().Be(ExecutionEventTypes.ExecutionFinished);
