@@ -167,6 +167,23 @@ public class ExecutionStreamTests
     }
 
     [Fact]
+    public async Task HostShutdown_CancelsARunningExecutionThatNoStreamWatches()
+    {
+        // No stream: only the shutdown hook can cancel it (a stream's disconnect would cancel it too, hiding a missing hook).
+        var gates = new Gates();
+        var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
+        var id = await server.StartAsync("""{"flowId": "gated"}""");
+        await server.WaitForNodeStartAsync(id, "Gate");
+        var execution = server.Execution(id);
+
+        await server.App.StopAsync(TestContext.Current.CancellationToken).WithTimeout("the server to stop");
+        await Task.WhenAny(execution.Completion, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+
+        execution.Status.Should().Be(ExecutionStatus.Canceled, "stopping the host cancels the executions still running");
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task ConcurrentStreams_200StreamsOf50NodeFlow_AllCompleteAndOrdered()
     {
         await using var server = await TestServer.StartAsync(b => Flows.Register(b));
