@@ -92,7 +92,7 @@ public class AccessTests
         cancel.Headers.Add(TokenHeader, token);
         using var canceled = await client.SendAsync(cancel, Ct);
         using var sse = await stream.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the stream or execution to end");
 
         status.StatusCode.Should().Be(HttpStatusCode.OK);
         stream.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -153,7 +153,7 @@ public class AccessTests
         server.Execution(id).Status.Should().Be(ExecutionStatus.Running, "a share token controls nothing");
         gates.Release("Gate");
         using var sse = await stream.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the stream or execution to end");
         events[^1].Type.Should().Be("executionFinished");
         events[^1].Json.GetProperty("status").GetString().Should().Be("success");
     }

@@ -130,7 +130,7 @@ public class BadInputTests
 
         using var response = await server.Client.SendStreamingAsync(Http.Post(Stream, ValidInline));
         using var sse = await response.OpenSseAsync();
-        var messages = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var messages = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
@@ -187,7 +187,7 @@ public class BadInputTests
         var body = PaddedBody((1024 * 1024) + 1);
         using var request = chunked ? PostChunked(path, body) : Http.Post(path, body);
 
-        using var response = await server.Client.SendAsync(request, Ct).WaitAsync(Patience, Ct);
+        using var response = await server.Client.SendAsync(request, Ct).WithTimeout("the server's response");
 
         (request.Content!.Headers.ContentLength is null).Should().Be(chunked, "the chunked case must not send a Content-Length");
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, ExecutionStreamProblemTypes.RequestTooLarge);
@@ -205,7 +205,7 @@ public class BadInputTests
         await using var server = await TestServer.StartAsync(b => Flows.Register(b), o => o.MaxRequestBodySize = 100);
         using var request = chunked ? PostChunked(path, PaddedBody(101)) : Http.Post(path, PaddedBody(101));
 
-        using var response = await server.Client.SendAsync(request, Ct).WaitAsync(Patience, Ct);
+        using var response = await server.Client.SendAsync(request, Ct).WithTimeout("the server's response");
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, ExecutionStreamProblemTypes.RequestTooLarge);
         problem.Detail().Should().Contain("100 bytes");
@@ -220,7 +220,7 @@ public class BadInputTests
         await using var server = await TestServer.StartAsync(b => Flows.Register(b), o => o.MaxRequestBodySize = 100);
         using var request = chunked ? PostChunked(Start, PaddedBody(100)) : Http.Post(Start, PaddedBody(100));
 
-        using var response = await server.Client.SendAsync(request, Ct).WaitAsync(Patience, Ct);
+        using var response = await server.Client.SendAsync(request, Ct).WithTimeout("the server's response");
 
         response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
         server.Engine.ListExecutions().Should().ContainSingle();

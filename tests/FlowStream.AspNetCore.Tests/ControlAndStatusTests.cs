@@ -95,7 +95,7 @@ public class ControlAndStatusTests
         var body = await response.ReadJsonAsync();
         using var stream = await server.Client.SendStreamingAsync(Http.Get($"/executions/{Format(id)}/stream"));
         using var sse = await stream.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         body.GetProperty("status").GetString().Should().Be("success");
         body.TryGetProperty("error", out _).Should().BeFalse();
@@ -169,7 +169,7 @@ public class ControlAndStatusTests
 
         using var resume = await server.Client.SendAsync(Control($"/executions/{Format(id)}/resume"), Ct);
         var resumed = await resume.ReadJsonAsync();
-        var rest = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var rest = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         resume.StatusCode.Should().Be(HttpStatusCode.Accepted);
         resumed.GetProperty("status").GetString().Should().BeOneOf("running", "success");
@@ -215,7 +215,7 @@ public class ControlAndStatusTests
         await ReadUntilAsync(sse, m => m.Type == "nodeExecutionBefore" && m.Json.GetProperty("nodeName").GetString() == "Gate");
 
         using var cancel = await server.Client.SendAsync(Control($"/executions/{Format(id)}/cancel"), Ct);
-        var rest = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var rest = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         cancel.StatusCode.Should().Be(HttpStatusCode.Accepted);
         (await cancel.ReadJsonAsync()).GetProperty("executionId").GetInt64().Should().Be(id);
@@ -260,7 +260,7 @@ public class ControlAndStatusTests
     }
 
     private static async Task<SseReader.Message> NextAsync(SseReader sse)
-        => await sse.ReadMessageAsync(Ct).WaitAsync(Patience, Ct) ?? throw new EndOfStreamException("The stream ended first.");
+        => await sse.ReadMessageAsync(Ct).WithTimeout("the next SSE message") ?? throw new EndOfStreamException("The stream ended first.");
 
     private static async Task ReadUntilAsync(SseReader sse, Func<SseReader.Message, bool> match)
     {

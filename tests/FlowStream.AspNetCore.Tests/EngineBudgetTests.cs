@@ -27,7 +27,7 @@ public class EngineBudgetTests
 
         using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "two", "inputData": {"text": "héllo <b>&'✓"}}"""));
         using var sse = await response.OpenSseAsync();
-        await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        await sse.ReadAllAsync(Ct).WithTimeout("the stream or execution to end");
 
         sse.Raw.Should().Contain("\"text\":\"héllo <b>&'✓\"", "UTF-8 stays UTF-8 and <>&' are not escaped");
         sse.Raw.Should().NotContain("\\u00E9").And.NotContain("\\u003C");
@@ -42,7 +42,7 @@ public class EngineBudgetTests
         using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", body));
         var id = long.Parse(response.Headers.GetValues("X-Execution-Id").Single(), System.Globalization.CultureInfo.InvariantCulture);
         using var sse = await response.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the stream or execution to end");
         using var output = await server.Client.GetAsync($"/executions/{Format(id)}/nodes/Start/output", Ct);
         var whole = await output.Content.ReadAsByteArrayAsync(Ct);
 
@@ -151,7 +151,7 @@ public class EngineBudgetTests
                 {
                     if (server.Engine.TryGetExecution(id, out var warm))
                     {
-                        await warm.Completion.WaitAsync(Patience, Ct);
+                        await warm.Completion.WithTimeout("the stream or execution to end");
                     }
                 }
 
@@ -170,7 +170,7 @@ public class EngineBudgetTests
         {
             if (server.Engine.TryGetExecution(id, out var execution))
             {
-                await execution.Completion.WaitAsync(Patience, Ct);
+                await execution.Completion.WithTimeout("the stream or execution to end");
             }
         }
 

@@ -9,7 +9,6 @@ namespace FlowStream.AspNetCore.Tests;
 
 public class ExecutionStreamTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task StartAndStream_TwoNodeFlow_WritesExactBytesAndHeaders()
@@ -62,7 +61,7 @@ public class ExecutionStreamTests
         var gates = new Gates();
         await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
 
-        using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}""")).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}""")).WithTimeout("the server's response");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var id = long.Parse(response.Headers.GetValues("X-Execution-Id").Single(), System.Globalization.CultureInfo.InvariantCulture);
@@ -85,13 +84,13 @@ public class ExecutionStreamTests
         SseReader.Message? message;
         do
         {
-            message = await sse.ReadMessageAsync(TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+            message = await sse.ReadMessageAsync(TestContext.Current.CancellationToken).WithTimeout("the next SSE message");
         }
         while (message is not null && !(message.Type == "nodeExecutionBefore" && message.Json.GetProperty("nodeName").GetString() == "Gate"));
 
         message.Should().NotBeNull();
         gates.Release("Gate");
-        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WithTimeout("the SSE stream to end");
         rest.Select(m => m.Type).Should().Equal("nodeExecutionAfter", "nodeExecutionBefore", "nodeExecutionAfter", "executionFinished");
     }
 
@@ -103,7 +102,7 @@ public class ExecutionStreamTests
         using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}"""));
         using var sse = await response.OpenSseAsync();
 
-        var line = await sse.ReadLineUntilAsync(l => l.StartsWith(':'), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var line = await sse.ReadLineUntilAsync(l => l.StartsWith(':'), TestContext.Current.CancellationToken).WithTimeout("sse.ReadLineUntilAsync(l => l.StartsWith(':'))");
 
         line.Should().Be(": keepalive");
         sse.Raw.Should().Contain("\"nodeName\":\"Gate\"", "the heartbeat comes while the gate node waits");
@@ -126,11 +125,11 @@ public class ExecutionStreamTests
         sse.Dispose();
         response.Dispose();
 
-        await readers.WhenZeroAsync().WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await readers.WhenZeroAsync().WithTimeout("every reader of the stream to be released");
         server.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
         execution!.IsFinished.Should().BeFalse("a client that goes away does not stop its execution");
         gates.Release("Gate");
-        (await execution.Completion.WaitAsync(Patience, TestContext.Current.CancellationToken)).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
     }
 
     [Fact]
@@ -147,7 +146,7 @@ public class ExecutionStreamTests
         response.Dispose();
 
         server.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
-        (await execution!.Completion.WaitAsync(Patience, TestContext.Current.CancellationToken)).Should().Be(ExecutionStatus.Canceled);
+        (await execution!.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
     }
 
     [Fact]
@@ -160,11 +159,28 @@ public class ExecutionStreamTests
         await sse.ReadLineUntilAsync(l => l.Contains("\"nodeName\":\"Gate\""), TestContext.Current.CancellationToken);
 
         var stopping = server.App.StopAsync(TestContext.Current.CancellationToken);
-        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
-        await stopping.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WithTimeout("the SSE stream to end");
+        await stopping.WithTimeout("the server to stop");
 
         rest[^1].Type.Should().Be("executionFinished");
         rest[^1].Json.GetProperty("status").GetString().Should().Be("canceled");
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task HostShutdown_CancelsARunningExecutionThatNoStreamWatches()
+    {
+        // No stream: only the shutdown hook can cancel it (a stream's disconnect would cancel it too, hiding a missing hook).
+        var gates = new Gates();
+        var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
+        var id = await server.StartAsync("""{"flowId": "gated"}""");
+        await server.WaitForNodeStartAsync(id, "Gate");
+        var execution = server.Execution(id);
+
+        await server.App.StopAsync(TestContext.Current.CancellationToken).WithTimeout("the server to stop");
+        await Task.WhenAny(execution.Completion, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+
+        execution.Status.Should().Be(ExecutionStatus.Canceled, "stopping the host cancels the executions still running");
         await server.DisposeAsync();
     }
 

@@ -18,7 +18,7 @@ public class ExecutionStreamerTests
         await using var services = new ServiceCollection().AddFlowStream().Services.BuildServiceProvider();
         var engine = services.GetRequiredService<IWorkflowEngine>();
         var execution = engine.Start(Flows.Chain50);
-        await execution.Completion;
+        await execution.Completion.WithTimeout("the execution to finish");
         var body = new CountingResponseBody();
         var context = new DefaultHttpContext();
         context.Features.Set<IHttpResponseBodyFeature>(body);
@@ -39,7 +39,7 @@ public class ExecutionStreamerTests
         await using var services = new ServiceCollection().AddFlowStream().Services.BuildServiceProvider();
         var engine = services.GetRequiredService<IWorkflowEngine>();
         var execution = engine.Start(Flows.Chain50);
-        await execution.Completion;
+        await execution.Completion.WithTimeout("the execution to finish");
         var body = new CountingResponseBody();
         var context = new DefaultHttpContext();
         context.Features.Set<IHttpResponseBodyFeature>(body);

@@ -120,7 +120,7 @@ public class LimitsTests
         gates.Release("Gate");
         await server.WaitForCompletionAsync(id);
         using var sse = await second.OpenSseAsync();
-        await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        await sse.ReadAllAsync(Ct).WithTimeout("the stream or execution to end");
         using var again = await client.SendStreamingAsync(new HttpRequestMessage(HttpMethod.Get, path));
         again.StatusCode.Should().Be(HttpStatusCode.OK);
     }

@@ -32,7 +32,8 @@ public class OwnershipTests
         {
             using (request)
             {
-                using var response = await server.Client.SendAsync(request, Ct);
+                // Headers only: a stream wrongly opened to a stranger fails the status assertion at once instead of running on.
+                using var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct).WithTimeout($"the response to {request.Method} {request.RequestUri}");
                 var problem = await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, ExecutionStreamProblemTypes.NotFound);
                 problem.Detail().Should().Be($"Execution '{Format(id)}' was not found.", "someone else's execution looks exactly like one that does not exist");
             }
@@ -61,7 +62,7 @@ public class OwnershipTests
         using var stream = await server.Client.SendStreamingAsync(Http.Get($"{path}/stream", "alice", lastEventId: "4"));
         using var cancel = await server.Client.SendAsync(Control($"{path}/cancel", "alice"), Ct);
         using var sse = await stream.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         status.StatusCode.Should().Be(HttpStatusCode.OK);
         (await status.ReadJsonAsync()).GetProperty("executionId").GetInt64().Should().Be(id);
@@ -81,7 +82,7 @@ public class OwnershipTests
 
         using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "two"}""", "alice"));
         using var sse = await response.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         events[^1].Type.Should().Be("executionFinished");

@@ -36,7 +36,7 @@ public class ResumeTests
 
         using var response = await server.Client.SendStreamingAsync(Http.Get(path, lastEventId: header));
         using var sse = await response.OpenSseAsync();
-        var events = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
@@ -52,7 +52,7 @@ public class ResumeTests
         await server.WaitForCompletionAsync(id);
 
         using var response = await server.Client.SendStreamingAsync(Http.Get($"/executions/{Format(id)}/stream", lastEventId: "6"));
-        var body = await response.Content.ReadAsStringAsync(Ct).WaitAsync(Patience, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct).WithTimeout("the response body");
 
         response.StatusCode.Should().Be(HttpStatusCode.NoContent);
         body.Should().BeEmpty("everything up to the last event was already seen");
@@ -63,11 +63,11 @@ public class ResumeTests
     {
         await using var server = await TestServer.StartAsync(b => Flows.Register(b));
         using var original = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "two", "inputData": {"x": 1}}"""));
-        var originalBody = await original.Content.ReadAsStringAsync(Ct).WaitAsync(Patience, Ct);
+        var originalBody = await original.Content.ReadAsStringAsync(Ct).WithTimeout("the response body");
         var id = original.Headers.GetValues("X-Execution-Id").Single();
 
         using var resumed = await server.Client.SendStreamingAsync(Http.Get($"/executions/{id}/stream", lastEventId: "3"));
-        var resumedBody = await resumed.Content.ReadAsStringAsync(Ct).WaitAsync(Patience, Ct);
+        var resumedBody = await resumed.Content.ReadAsStringAsync(Ct).WithTimeout("the response body");
 
         resumedBody.Should().StartWith("id: 4\n");
         originalBody.Should().EndWith(resumedBody);
@@ -90,7 +90,7 @@ public class ResumeTests
         server.Execution(id).IsFinished.Should().BeFalse("the gate still holds");
 
         gates.Release("Gate");
-        var live = await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var live = await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end");
 
         live.Select(e => (e.Id!.Value, e.Type, NodeName(e))).Should().Equal(
             (5, "nodeExecutionAfter", "Gate"),
@@ -109,14 +109,14 @@ public class ResumeTests
         var id = await server.StartAsync("""{"flowId": "gated"}""");
         await server.WaitForNodeStartAsync(id, "Gate");
 
-        using var response = await server.Client.SendStreamingAsync(Http.Get($"/executions/{Format(id)}/stream", lastEventId: "4")).WaitAsync(Patience, Ct);
+        using var response = await server.Client.SendStreamingAsync(Http.Get($"/executions/{Format(id)}/stream", lastEventId: "4")).WithTimeout("the server's response");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
         server.Execution(id).IsFinished.Should().BeFalse("the gate still holds, so no event followed the last one");
         gates.Release("Gate");
         using var sse = await response.OpenSseAsync();
-        (await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct)).Select(e => e.Id!.Value).Should().Equal(5, 6, 7, 8);
+        (await sse.ReadAllAsync(Ct).WithTimeout("the SSE stream to end")).Select(e => e.Id!.Value).Should().Equal(5, 6, 7, 8);
     }
 
     [Fact]
@@ -133,8 +133,8 @@ public class ResumeTests
         using var second = await fromFour.OpenSseAsync();
         (await NextAsync(first)).Id.Should().Be(1);
         gates.Release("Gate");
-        var firstRest = await first.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
-        var secondAll = await second.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        var firstRest = await first.ReadAllAsync(Ct).WithTimeout("the first SSE stream to end");
+        var secondAll = await second.ReadAllAsync(Ct).WithTimeout("the second SSE stream to end");
 
         firstRest.Select(e => e.Id!.Value).Should().Equal(2, 3, 4, 5, 6, 7, 8);
         secondAll.Select(e => e.Id!.Value).Should().Equal(5, 6, 7, 8);
@@ -144,5 +144,5 @@ public class ResumeTests
         => message.Json.TryGetProperty("nodeName", out var name) ? name.GetString() : null;
 
     private static async Task<SseReader.Message> NextAsync(SseReader sse)
-        => await sse.ReadMessageAsync(Ct).WaitAsync(Patience, Ct) ?? throw new EndOfStreamException("The stream ended first.");
+        => await sse.ReadMessageAsync(Ct).WithTimeout("the next SSE message") ?? throw new EndOfStreamException("The stream ended first.");
 }

@@ -37,7 +37,7 @@ public class TokenLoggingTests
 
         gates.Release("Gate");
         using var sse = await started.OpenSseAsync();
-        await sse.ReadAllAsync(Ct).WaitAsync(Patience, Ct);
+        await sse.ReadAllAsync(Ct).WithTimeout("the stream or execution to end");
 
         logs.Lines.Should().NotBeEmpty("the test captures at Trace level");
         logs.Lines.Should().NotContain(line => line.Contains(token, StringComparison.Ordinal) || line.Contains(share, StringComparison.Ordinal));

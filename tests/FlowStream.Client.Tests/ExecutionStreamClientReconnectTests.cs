@@ -246,7 +246,7 @@ public sealed class ExecutionStreamClientReconnectTests
         for (var attempt = 0; attempt < expected.Length; attempt++)
         {
             await time.WaitForTimersAsync(attempt + 1, Ct);
-            time.DueTimes[attempt].Should().Be(expected[attempt]);
+            time.Timers[attempt].Should().Be(expected[attempt]);
             server.RequestsTo(Attach42).Should().HaveCount(attempt, "no attempt goes out before its wait is over");
             time.Fake.Advance(expected[attempt] - TimeSpan.FromMilliseconds(1));
             server.RequestsTo(Attach42).Should().HaveCount(attempt, "the wait is not over 1 ms early");
@@ -257,7 +257,7 @@ public sealed class ExecutionStreamClientReconnectTests
 
         (await act.Should().ThrowAsync<ExecutionStreamException>()).Which.InnerException.Should().BeOfType<ExecutionStreamException>()
             .Which.StatusCode.Should().Be(HttpStatusCode.BadGateway);
-        time.DueTimes.Should().Equal(expected);
+        time.Timers.Should().Equal(expected);
         server.RequestsTo(Attach42).Should().HaveCount(5);
     }
 
@@ -303,7 +303,7 @@ public sealed class ExecutionStreamClientReconnectTests
         var act = () => run;
 
         await act.Should().ThrowAsync<OperationCanceledException>();
-        time.DueTimes.Should().Equal(TimeSpan.FromMilliseconds(250));
+        time.Timers.Should().Equal(TimeSpan.FromMilliseconds(250));
         server.RequestsTo(Attach42).Should().BeEmpty();
     }
 }

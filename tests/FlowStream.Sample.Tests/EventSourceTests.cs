@@ -57,7 +57,7 @@ public sealed class EventSourceTests(BrowserFixture fixture)
         gate.SetResult();
         var ids = await reading;
 
-        await execution.Completion;
+        await execution.Completion.WithTimeout("the execution to finish");
         var total = (await server.Engine.SubscribeAsync(execution.Id, 0, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken)).Count;
         ids.Should().Equal(Enumerable.Range(1, total).Select(i => (long)i));
         TestContext.Current.TestOutputHelper!.WriteLine($"ids={string.Join(",", ids)} resumed={string.Join(",", cutter.ResumedFrom)} total={total}");

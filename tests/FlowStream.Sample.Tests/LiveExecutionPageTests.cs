@@ -119,10 +119,22 @@ public sealed class LiveExecutionPageTests(BrowserFixture fixture)
     [Fact]
     public async Task Cancel_WhileANodeWaits_EndsCanceledAndLaterNodesNeverRun()
     {
-        await using var server = await SampleServer.StartAsync();
+        // 'Fetch order' (a wait node) waits for the test, not for 700 ms of wall clock: the cancel click can never come too late.
+        var fetchStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await SampleServer.StartAsync(builder => builder.Services.AddFlowStream().AddNode("wait", async (context, cancellationToken) =>
+        {
+            if (context.Node.Name == "Fetch order")
+            {
+                fetchStarted.TrySetResult();
+                await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            return NodeResult.Success(context.Input);
+        }));
         var page = await OpenAsync(server, "sequential");
 
         await page.ClickAsync("#run");
+        await fetchStarted.Task.WithTimeout("'Fetch order' to start");
         await page.Locator(".node[data-node-name='Fetch order'][data-status='running']").WaitForAsync(new() { Timeout = Timeout });
         await page.ClickAsync("#cancel");
         await page.Locator("body[data-execution-status='canceled']").WaitForAsync(new() { Timeout = Timeout });

@@ -1,8 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -34,14 +30,13 @@ internal sealed class SampleServer : IAsyncDisposable
                 configureServices?.Invoke(builder);
             },
             configurePipeline);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SampleServer(app, address);
+        var address = await app.StartOnLoopbackAsync();
+        return new SampleServer(app, address.AbsoluteUri.TrimEnd('/'));
     }
 
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync(CancellationToken.None);
+        await App.StopAsync(CancellationToken.None).WithTimeout("the sample server to stop");
         await App.DisposeAsync();
     }
 }

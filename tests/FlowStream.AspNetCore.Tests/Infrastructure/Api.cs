@@ -9,9 +9,6 @@ namespace FlowStream.AspNetCore.Tests.Infrastructure;
 /// <summary>Request builders and assertions shared by the endpoint tests.</summary>
 internal static class Api
 {
-    /// <summary>A guard against hangs only: every wait completes as soon as what it waits for happens.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     public const string ProblemJson = "application/problem+json";
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -62,9 +59,11 @@ internal static class Api
     /// <summary>Asserts an RFC 9457 problem (never a stream) with the status and type, and returns its JSON.</summary>
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string type)
     {
-        var text = await response.Content.ReadAsStringAsync(Ct);
+        response.Content.Headers.ContentType?.MediaType.Should().NotBe("text/event-stream", "a {0} problem was expected, not a stream (status {1})", (int)status, (int)response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync(Ct).WithTimeout("the problem's body");
         response.StatusCode.Should().Be(status, "the body was {0}", text);
-        response.Content.Headers.ContentType?.MediaType.Should().Be(ProblemJson, "errors before the stream opens are problem details, never a stream");
+        response.Content.Headers.ContentType.Should().NotBeNull("a problem always says it is problem+json");
+        response.Content.Headers.ContentType!.MediaType.Should().Be(ProblemJson, "errors before the stream opens are problem details, never a stream");
         var json = JsonDocument.Parse(text).RootElement.Clone();
         json.GetProperty("type").GetString().Should().Be(type);
         json.GetProperty("status").GetInt32().Should().Be((int)status);
@@ -78,8 +77,8 @@ internal static class Api
     /// <summary><c>POST /executions</c>; asserts 202 and returns the new execution's id.</summary>
     public static async Task<long> StartAsync(this TestServer server, string json, string? user = null)
     {
-        using var response = await server.Client.SendAsync(Http.Post("/executions", json, user), Ct).WaitAsync(Patience, Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
+        using var response = await server.Client.SendAsync(Http.Post("/executions", json, user), Ct).WithTimeout("the server's response");
+        var body = await response.Content.ReadAsStringAsync(Ct).WithTimeout("the response body");
         response.StatusCode.Should().Be(HttpStatusCode.Accepted, "the body was {0}", body);
         return JsonDocument.Parse(body).RootElement.GetProperty("executionId").GetInt64();
     }
@@ -99,12 +98,12 @@ internal static class Api
     }
 
     public static Task<ExecutionEvent> WaitForNodeStartAsync(this TestServer server, long executionId, string nodeName)
-        => server.WaitForEventAsync(executionId, e => e.Type == "nodeExecutionBefore" && e.Data.GetProperty("nodeName").GetString() == nodeName).WaitAsync(Patience, Ct);
+        => server.WaitForEventAsync(executionId, e => e.Type == "nodeExecutionBefore" && e.Data.GetProperty("nodeName").GetString() == nodeName).WithTimeout($"node '{nodeName}' of execution {executionId} to start");
 
     public static Task<ExecutionStatus> WaitForCompletionAsync(this TestServer server, long executionId)
     {
         server.Engine.TryGetExecution(executionId, out var execution).Should().BeTrue();
-        return execution!.Completion.WaitAsync(Patience, Ct);
+        return execution!.Completion.WithTimeout($"execution {executionId} to finish");
     }
 
     public static WorkflowExecution Execution(this TestServer server, long executionId)

@@ -1,11 +1,7 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,7 +47,7 @@ internal sealed class TestServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
+        builder.ListenOnFreeLoopbackPort(protocols);
         FakeTimeProvider? time = null;
         if (fakeTime)
         {
@@ -76,9 +72,7 @@ internal sealed class TestServer : IAsyncDisposable
         }
 
         app.MapExecutionStream();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address), time);
+        return new TestServer(app, await app.StartOnLoopbackAsync(), time);
     }
 
     /// <summary>A client of this server; <paramref name="withTokenJar"/> makes it carry the execution tokens of the starts it sent, as a real client does.</summary>
@@ -103,7 +97,7 @@ internal sealed class TestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.StopAsync(CancellationToken.None);
+        await App.StopAsync(CancellationToken.None).WithTimeout("the test server to stop");
         await App.DisposeAsync();
     }
 

@@ -1,10 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FlowStream.Client.Tests.Infrastructure;
@@ -54,16 +50,13 @@ internal sealed class FakeExecutionServer : IAsyncDisposable
 
     public static async Task<FakeExecutionServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
-        builder.WebHost.UseKestrel();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.ListenOnFreeLoopbackPort();
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
         FakeExecutionServer? server = null;
         app.Run(context => server!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server = new FakeExecutionServer(app, new Uri(address.TrimEnd('/') + "/"));
+        server = new FakeExecutionServer(app, await app.StartOnLoopbackAsync());
         return server;
     }
 

@@ -25,7 +25,7 @@ public class FlowStreamTelemetryTests
         ActivitySource.AddActivityListener(listener);
         await using var host = TestEngine.Create();
         var execution = host.Engine.Start(new WorkflowBuilder("telemetry-wf").AddNode("A", "manualTrigger").AddNode("B", "noOp").Chain("A", "B").Build());
-        await execution.Completion;
+        await execution.Completion.WithTimeout("the execution to finish");
 
         List<Activity> mine;
         lock (activities)
@@ -43,7 +43,18 @@ public class FlowStreamTelemetryTests
     [Fact]
     public async Task Execution_RecordsMetricsWithoutSecrets()
     {
+        // Other tests run executions in parallel and the Meter is static: count only this test's own measurements. Node
+        // measurements carry the node type (unique to this test); execution measurements are tied to this execution through
+        // the execution's Activity, current when they are recorded (the way OpenTelemetry exemplars correlate them).
+        var workflowId = $"metrics-{Guid.NewGuid():N}";
+        var nodeType = $"fail-{Guid.NewGuid():N}";
         var measurements = new List<(string Instrument, KeyValuePair<string, object?>[] Tags)>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "FlowStream",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(activities);
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
@@ -54,8 +65,34 @@ public class FlowStreamTelemetryTests
                 }
             },
         };
+        bool Ours(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "flowstream.node.type")
+                {
+                    return Equals(tag.Value, nodeType);
+                }
+            }
+
+            for (var activity = Activity.Current; activity is not null; activity = activity.Parent)
+            {
+                if (Equals(activity.GetTagItem("flowstream.workflow.id"), workflowId))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
         {
+            if (!Ours(tags))
+            {
+                return;
+            }
+
             lock (measurements)
             {
                 measurements.Add((instrument.Name, tags.ToArray()));
@@ -65,14 +102,20 @@ public class FlowStreamTelemetryTests
         listener.SetMeasurementEventCallback<long>(Record);
         listener.SetMeasurementEventCallback<double>(Record);
         listener.Start();
-        await using var host = TestEngine.Create();
-        var workflow = new WorkflowBuilder("metrics").AddNode("A", "manualTrigger").AddNode("Fail", "stopAndError", """{"message": "secret-ish message"}""").Chain("A", "Fail").Build();
-        await host.Engine.Start(workflow, new ExecutionRequest { InputData = ExecutionEventTestExtensions.Json("""{"apiKey": "TOPSECRET"}""") }).Completion;
+        await using var host = TestEngine.Create(b => b.AddNode(nodeType, (ctx, ct) => ValueTask.FromResult(NodeResult.Failure("secret-ish message"))));
+        var workflow = new WorkflowBuilder(workflowId).AddNode("A", "manualTrigger").AddNode("Fail", nodeType).Chain("A", "Fail").Build();
+        await host.Engine.Start(workflow, new ExecutionRequest { InputData = ExecutionEventTestExtensions.Json("""{"apiKey": "TOPSECRET"}""") }).Completion
+            .WithTimeout("the execution to finish");
 
         lock (measurements)
         {
-            measurements.Select(m => m.Instrument).Should().Contain(["flowstream.executions", "flowstream.execution.duration", "flowstream.nodes", "flowstream.node.duration", "flowstream.events.published"]);
-            measurements.Should().Contain(m => m.Instrument == "flowstream.executions" && m.Tags.Any(t => t.Key == "flowstream.status" && (string?)t.Value == "error"));
+            measurements.Count(m => m.Instrument == "flowstream.executions").Should().Be(1, "one execution of this workflow ran");
+            measurements.Should().ContainSingle(m => m.Instrument == "flowstream.executions")
+                .Which.Tags.Should().Contain(new KeyValuePair<string, object?>("flowstream.status", "error"));
+            measurements.Count(m => m.Instrument == "flowstream.execution.duration").Should().Be(1);
+            measurements.Should().ContainSingle(m => m.Instrument == "flowstream.nodes")
+                .Which.Tags.Should().Contain(new KeyValuePair<string, object?>("flowstream.status", "error"));
+            measurements.Count(m => m.Instrument == "flowstream.node.duration").Should().Be(1);
             measurements.SelectMany(m => m.Tags).Select(t => t.Value?.ToString()).Should().NotContain(v => v != null && (v.Contains("TOPSECRET") || v.Contains("secret-ish")));
         }
     }

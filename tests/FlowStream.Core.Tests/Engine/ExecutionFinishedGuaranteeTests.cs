@@ -63,12 +63,12 @@ public class ExecutionFinishedGuaranteeTests
         await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionBefore, "Deaf");
 
         execution.Cancel();
-        (await execution.Completion).Should().Be(ExecutionStatus.Canceled);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
 
         // The handler answers late: its progress and result go nowhere.
         context!.ReportProgress(ExecutionEventTestExtensions.Json("""{"late": true}"""));
         release.SetResult(NodeResult.Success());
-        var events = await recorder.Completion;
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         events[^1].Type.Should().Be(ExecutionEventTypes.ExecutionFinished);
         events.Should().NotContain(e => e.Type == ExecutionEventTypes.NodeExecutionProgress);
         execution.GetNodeStates()[0].Status.Should().Be(NodeExecutionStatus.Canceled);
@@ -86,7 +86,7 @@ public class ExecutionFinishedGuaranteeTests
         await host.DisposeAsync();
 
         execution.IsFinished.Should().BeTrue("disposing the engine waits for every execution to publish executionFinished");
-        var events = await recorder.Completion;
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         events[^1].Type.Should().Be(ExecutionEventTypes.ExecutionFinished);
         events[^1].Status().Should().Be("canceled");
         events.IndexOf(ExecutionEventTypes.NodeExecutionBefore, "After").Should().Be(-1);
@@ -105,7 +105,7 @@ public class ExecutionFinishedGuaranteeTests
         host.Services.Dispose();
 
         execution.IsFinished.Should().BeTrue();
-        (await recorder.Completion)[^1].Status().Should().Be("canceled");
+        (await recorder.Completion.WithTimeout("the execution's events up to executionFinished"))[^1].Status().Should().Be("canceled");
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class ExecutionFinishedGuaranteeTests
         }
 
         host.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
-        (await execution!.Completion).Should().Be(ExecutionStatus.Canceled);
+        (await execution!.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class ExecutionRegistryTests
 
         host.Time.Advance(TimeSpan.FromSeconds(2));
         gate.SetResult(NodeResult.Success(ExecutionEventTestExtensions.Json("""{"ok": true}""")));
-        await execution.Completion;
+        await execution.Completion.WithTimeout("the execution to finish");
 
         found.Status.Should().Be(ExecutionStatus.Success);
         found.FinishedAt.Should().Be(TestEngine.StartTime.AddSeconds(2));
@@ -44,7 +44,7 @@ public class ExecutionRegistryTests
         await using var host = TestEngine.Create();
         var first = host.Engine.Start(Quick);
         var second = host.Engine.Start(Quick);
-        await Task.WhenAll(first.Completion, second.Completion);
+        await Task.WhenAll(first.Completion, second.Completion).WithTimeout("the executions to finish");
         host.Engine.ListExecutions().Select(e => e.Id).Should().Equal(first.Id, second.Id);
     }
 
@@ -53,7 +53,7 @@ public class ExecutionRegistryTests
     {
         await using var host = TestEngine.Create(configureOptions: o => o.FinishedExecutionTimeToLive = TimeSpan.FromMinutes(5));
         var execution = host.Engine.Start(Quick);
-        await execution.Completion;
+        await execution.Completion.WithTimeout("the execution to finish");
         var bus = host.Services.GetService(typeof(IExecutionEventReader)) as IExecutionEventReader;
 
         host.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
@@ -68,7 +68,7 @@ public class ExecutionRegistryTests
     {
         await using var host = TestEngine.Create(configureOptions: o => o.FinishedExecutionTimeToLive = TimeSpan.FromSeconds(30));
         var execution = host.Engine.Start(Quick);
-        await execution.Completion;
+        await execution.Completion.WithTimeout("the execution to finish");
         var bus = (IExecutionEventReader)host.Services.GetService(typeof(IExecutionEventReader))!;
         bus.TryGetLastSequence(execution.Id, out _).Should().BeTrue();
         host.Time.Advance(TimeSpan.FromSeconds(30));
@@ -83,7 +83,7 @@ public class ExecutionRegistryTests
         for (var i = 0; i < 3; i++)
         {
             var execution = host.Engine.Start(Quick);
-            await execution.Completion;
+            await execution.Completion.WithTimeout("the execution to finish");
             ids.Add(execution.Id);
         }
 
@@ -97,12 +97,12 @@ public class ExecutionRegistryTests
         await using var host = TestEngine.Create(b => b.AddNode("gate", (ctx, ct) => new ValueTask<NodeResult>(gate.Task)), o => o.MaxFinishedExecutions = 0);
         var running = host.Engine.Start(new WorkflowBuilder("g").AddNode("G", "gate").Build());
         var done = host.Engine.Start(Quick);
-        await done.Completion;
+        await done.Completion.WithTimeout("the execution to finish");
         host.Time.Advance(TimeSpan.FromHours(1));
         host.Engine.TryGetExecution(running.Id, out _).Should().BeTrue();
         host.Engine.TryGetExecution(done.Id, out _).Should().BeFalse();
         gate.SetResult(NodeResult.Success());
-        await running.Completion;
+        await running.Completion.WithTimeout("the execution to finish");
     }
 
     [Fact]
@@ -126,6 +126,6 @@ public class ExecutionRegistryTests
         await using var host = TestEngine.Create(configureOptions: o => o.MaxFinishedExecutions = 10_000);
         var executions = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => host.Engine.Start(Quick))));
         executions.Select(e => e.Id).Should().OnlyHaveUniqueItems();
-        await Task.WhenAll(executions.Select(e => e.Completion));
+        await Task.WhenAll(executions.Select(e => e.Completion)).WithTimeout("the executions to finish");
     }
 }

@@ -28,9 +28,9 @@ public class SchedulerTests
 
         // All four waits are pending at once: one advance of 200 ms releases them together.
         await host.AdvanceWhenTimersAsync(timers, 4, Ms200);
-        (await execution.Completion).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
 
-        var events = await recorder.Completion;
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         var lastBefore = new[] { "W1", "W2", "W3", "W4" }.Max(n => events.IndexOf(ExecutionEventTypes.NodeExecutionBefore, n));
         var firstAfter = new[] { "W1", "W2", "W3", "W4" }.Min(n => events.IndexOf(ExecutionEventTypes.NodeExecutionAfter, n));
         lastBefore.Should().BeLessThan(firstAfter, "all four waits run at the same time");
@@ -51,8 +51,8 @@ public class SchedulerTests
             await host.AdvanceWhenTimersAsync(timers + i, 1, Ms200);
         }
 
-        (await execution.Completion).Should().Be(ExecutionStatus.Success);
-        var events = await recorder.Completion;
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         events.Where(e => e.Type == ExecutionEventTypes.NodeExecutionBefore).Select(e => e.NodeName())
             .Should().Equal("Trigger", "W1", "W2", "W3", "W4", "Final");
         for (var i = 1; i < 4; i++)
@@ -94,8 +94,8 @@ public class SchedulerTests
         await host.AdvanceWhenTimersAsync(timers, 1, TimeSpan.FromMilliseconds(1000));
         await host.AdvanceWhenTimersAsync(timers + 1, 1, TimeSpan.FromMilliseconds(2000));
 
-        (await execution.Completion).Should().Be(ExecutionStatus.Success);
-        var events = await recorder.Completion;
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         var retries = events.Where(e => e.Type == ExecutionEventTypes.NodeExecutionRetry).ToList();
         retries.Select(e => e.Data.GetProperty("attempt").GetInt32()).Should().Equal(1, 2);
         retries.Select(e => e.Data.GetProperty("waitMs").GetInt64()).Should().Equal(1000, 2000);
@@ -164,8 +164,8 @@ public class SchedulerTests
         execution.IsFinished.Should().BeFalse("the timeout has not elapsed yet");
         host.Time.Advance(TimeSpan.FromMilliseconds(1));
 
-        (await execution.Completion).Should().Be(ExecutionStatus.Error);
-        var events = await recorder.Completion;
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Error);
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         var after = events.Single(e => e.Type == ExecutionEventTypes.NodeExecutionAfter);
         after.Status().Should().Be("error");
         after.ErrorMessage().Should().Be("Node 'Slow' timed out after 500 ms");
@@ -195,8 +195,8 @@ public class SchedulerTests
         var recorder = EventRecorder.Start(host.Engine, execution.Id);
         await host.AdvanceWhenTimersAsync(timers, 1, TimeSpan.FromMilliseconds(50));
 
-        (await execution.Completion).Should().Be(ExecutionStatus.Success);
-        var events = await recorder.Completion;
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         events.Single(e => e.Type == ExecutionEventTypes.NodeExecutionRetry).ErrorMessage().Should().Be("Node 'Slow' timed out after 50 ms");
     }
 
@@ -224,9 +224,9 @@ public class SchedulerTests
 
         execution.Cancel().Should().BeTrue();
 
-        (await execution.Completion).Should().Be(ExecutionStatus.Canceled);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
         (await tokenSeen.Task).Should().BeTrue();
-        var events = await recorder.Completion;
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         var after = events.Single(e => e.Type == ExecutionEventTypes.NodeExecutionAfter && e.NodeName() == "Block");
         after.Status().Should().Be("canceled");
         events.IndexOf(ExecutionEventTypes.NodeExecutionBefore, "Later").Should().Be(-1);
@@ -249,7 +249,7 @@ public class SchedulerTests
         var execution = host.Engine.Start(workflow);
         await host.Timers.WaitForTimersAsync(timers + 1, TestContext.Current.CancellationToken);
         execution.Cancel();
-        (await execution.Completion).Should().Be(ExecutionStatus.Canceled);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
         calls.Should().Be(1);
     }
 
@@ -271,13 +271,13 @@ public class SchedulerTests
         gate.SetResult(NodeResult.Success());
 
         // The running node finishes; the execution then idles, paused, with 'Later' ready but not started.
-        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionAfter, "Gate");
+        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionAfter, "Gate").WithTimeout("the gate node's nodeExecutionAfter");
         execution.GetNodeStates().Select(s => s.Status).Should().Equal(NodeExecutionStatus.Success, NodeExecutionStatus.Success, NodeExecutionStatus.Pending);
         recorder.Snapshot().IndexOf(ExecutionEventTypes.NodeExecutionBefore, "Later").Should().Be(-1);
 
         execution.Resume().Should().BeTrue();
-        (await execution.Completion).Should().Be(ExecutionStatus.Success);
-        var events = await recorder.Completion;
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         var paused = events.IndexOf(ExecutionEventTypes.ExecutionPaused);
         var resumed = events.IndexOf(ExecutionEventTypes.ExecutionResumed);
         paused.Should().BeGreaterThan(events.IndexOf(ExecutionEventTypes.NodeExecutionBefore, "Gate"));
@@ -299,9 +299,9 @@ public class SchedulerTests
         await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionBefore, "Gate");
         execution.Pause();
         gate.SetResult(NodeResult.Success());
-        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionAfter, "Gate");
+        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionAfter, "Gate").WithTimeout("the gate node's nodeExecutionAfter");
         execution.Cancel().Should().BeTrue();
-        (await execution.Completion).Should().Be(ExecutionStatus.Canceled);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
         execution.GetNodeStates()[1].Status.Should().Be(NodeExecutionStatus.Skipped);
     }
 
@@ -374,8 +374,8 @@ public class SchedulerTests
         execution.IsFinished.Should().BeFalse("the running sibling is allowed to finish");
         gate.SetResult(NodeResult.Success(ExecutionEventTestExtensions.Json("""{"done": true}""")));
 
-        (await execution.Completion).Should().Be(ExecutionStatus.Error);
-        var events = await recorder.Completion;
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Error);
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         events.Single(e => e.Type == ExecutionEventTypes.NodeExecutionAfter && e.NodeName() == "Slow").Status().Should().Be("success");
         events.IndexOf(ExecutionEventTypes.NodeExecutionBefore, "NotYet").Should().Be(-1);
         events[^1].Status().Should().Be("error");
@@ -422,7 +422,7 @@ public class SchedulerTests
             .Build();
 
         var execution = host.Engine.Start(workflow, new ExecutionRequest { InputData = ExecutionEventTestExtensions.Json("""{"user": "u1"}"""), Mode = "test", OwnerId = "alice" });
-        (await execution.Completion).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
 
         seen.Should().NotBeNull();
         seen!.ExecutionId.Should().Be(execution.Id);

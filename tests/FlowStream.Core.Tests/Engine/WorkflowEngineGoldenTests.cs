@@ -60,7 +60,7 @@ public class WorkflowEngineGoldenTests
             await host.AdvanceWhenTimersAsync(timers + i, 1, TimeSpan.FromMilliseconds(100));
         }
 
-        var events = await recorder.Completion;
+        var events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         var afters = events.Where(e => e.Type == ExecutionEventTypes.NodeExecutionAfter).ToList();
         afters.Select(e => e.Data.GetProperty("executionTimeMs").GetInt64()).Should().Equal(100, 100, 100, 0);
         afters.Select(e => e.Data.GetProperty("progress").GetProperty("percent").GetInt32()).Should().Equal(25, 50, 75, 100);

@@ -12,7 +12,6 @@ public sealed class EngineEventStreamTests
     /// <summary>Exactly the default retention (100,000 events), so that every event is still there at the end.</summary>
     private const int LargeTotal = 100_000;
 
-    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(60);
     private static readonly JsonElement s_delta = JsonDocument.Parse("""{"delta":"x"}""").RootElement.Clone();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -25,7 +24,7 @@ public sealed class EngineEventStreamTests
         var execution = host.Engine.Start(BurstWorkflow());
         await using var stalled = await StalledLiveSubscriberAsync(host, execution, gate);
 
-        var status = await execution.Completion.WaitAsync(s_hangGuard, Ct);
+        var status = await execution.Completion.WithTimeout("the execution to finish");
         var rest = await DrainAsync(stalled);
 
         status.Should().Be(ExecutionStatus.Success);
@@ -49,7 +48,7 @@ public sealed class EngineEventStreamTests
         await using var stalled = host.Engine.SubscribeAsync(execution.Id, 0, Ct).GetAsyncEnumerator(Ct);
         do
         {
-            (await stalled.MoveNextAsync().AsTask().WaitAsync(s_hangGuard, Ct)).Should().BeTrue();
+            (await stalled.MoveNextAsync().WithTimeout("the stalled reader's next event")).Should().BeTrue();
         }
         while (stalled.Current.Type != ExecutionEventTypes.NodeExecutionBefore);
 
@@ -57,11 +56,11 @@ public sealed class EngineEventStreamTests
         // event already gone by the time it runs: then its read fails, mid-burst or after, with the log's first retained event then.
         var waiting = stalled.MoveNextAsync().AsTask();
         gate.SetResult();
-        (await execution.Completion.WaitAsync(s_hangGuard, Ct)).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
         var read = new List<ExecutionEvent>();
         var act = async () =>
         {
-            if (await waiting.WaitAsync(s_hangGuard, Ct))
+            if (await waiting.WithTimeout("the woken read"))
             {
                 read.Add(stalled.Current);
                 while (await stalled.MoveNextAsync())
@@ -85,7 +84,7 @@ public sealed class EngineEventStreamTests
         const int Progress = 1_000;
         await using var host = CreateHost(Progress);
         var execution = host.Engine.Start(BurstWorkflow());
-        (await execution.Completion.WaitAsync(s_hangGuard, Ct)).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
 
         var events = await host.CollectAsync(execution.Id, 0, Ct);
 
@@ -109,7 +108,7 @@ public sealed class EngineEventStreamTests
         const int Progress = 1_000;
         await using var host = CreateHost(Progress);
         var execution = host.Engine.Start(BurstWorkflow());
-        await execution.Completion.WaitAsync(s_hangGuard, Ct);
+        await execution.Completion.WithTimeout("the execution to finish");
 
         var events = await host.CollectAsync(execution.Id, afterSequence, Ct);
 
@@ -126,7 +125,7 @@ public sealed class EngineEventStreamTests
 
         var reading = host.CollectAsync(execution.Id, 1, Ct);
         gate.SetResult();
-        var events = await reading.WaitAsync(s_hangGuard, Ct);
+        var events = await reading.WithTimeout("the subscriber to read up to the end");
 
         AssertContiguous(events, 2, Progress + FramingEvents);
         events[^1].Type.Should().Be(ExecutionEventTypes.ExecutionFinished);
@@ -142,7 +141,7 @@ public sealed class EngineEventStreamTests
 
         var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(() => host.CollectAsync(execution.Id, 0, Ct), Ct)).ToArray();
         gate.SetResult();
-        var results = await Task.WhenAll(readers).WaitAsync(s_hangGuard, Ct);
+        var results = await Task.WhenAll(readers).WithTimeout("every reader to read up to the end");
 
         foreach (var events in results)
         {
@@ -182,7 +181,7 @@ public sealed class EngineEventStreamTests
         var subscriber = host.Engine.SubscribeAsync(execution.Id, 0, Ct).GetAsyncEnumerator(Ct);
         do
         {
-            (await subscriber.MoveNextAsync().AsTask().WaitAsync(s_hangGuard, Ct)).Should().BeTrue();
+            (await subscriber.MoveNextAsync().AsTask().WithTimeout("the subscriber's next event")).Should().BeTrue();
         }
         while (subscriber.Current.Type != ExecutionEventTypes.NodeExecutionBefore);
 
@@ -190,7 +189,7 @@ public sealed class EngineEventStreamTests
         var waiting = subscriber.MoveNextAsync();
         waiting.IsCompleted.Should().BeFalse("the node has not reported anything yet");
         gate.SetResult();
-        (await waiting.AsTask().WaitAsync(s_hangGuard, Ct)).Should().BeTrue();
+        (await waiting.AsTask().WithTimeout("the pending MoveNextAsync")).Should().BeTrue();
         subscriber.Current.Sequence.Should().Be(3);
         subscriber.Current.Type.Should().Be(ExecutionEventTypes.NodeExecutionProgress);
         return subscriber;
@@ -199,7 +198,7 @@ public sealed class EngineEventStreamTests
     private static async Task<List<ExecutionEvent>> DrainAsync(IAsyncEnumerator<ExecutionEvent> subscriber)
     {
         var events = new List<ExecutionEvent>();
-        while (await subscriber.MoveNextAsync().AsTask().WaitAsync(s_hangGuard, Ct))
+        while (await subscriber.MoveNextAsync().AsTask().WithTimeout("the subscriber's next event"))
         {
             events.Add(subscriber.Current);
         }

@@ -13,7 +13,6 @@ public abstract class ExecutionEventBusContractTests
 
     protected const long ExecutionId = 7;
 
-    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(30);
 
     private static readonly Dictionary<string, byte[]> s_json = new()
     {
@@ -83,7 +82,7 @@ public abstract class ExecutionEventBusContractTests
 
         var reading = bus.SubscribeAsync(ExecutionId, 20, Ct).ToListAsync(Ct).AsTask();
         PublishRange(bus, 31, 100, finish: true);
-        var events = await reading.WaitAsync(s_hangGuard, Ct);
+        var events = await reading.WithTimeout("the subscriber to read up to the end");
 
         AssertContiguous(events, 21, 100);
     }
@@ -111,7 +110,7 @@ public abstract class ExecutionEventBusContractTests
 
         var reading = bus.SubscribeAsync(ExecutionId, 10, Ct).ToListAsync(Ct).AsTask();
         PublishRange(bus, 6, 20, finish: true);
-        var events = await reading.WaitAsync(s_hangGuard, Ct);
+        var events = await reading.WithTimeout("the subscriber to read up to the end");
 
         AssertContiguous(events, 11, 20);
     }
@@ -125,7 +124,7 @@ public abstract class ExecutionEventBusContractTests
         var reading = bus.SubscribeAsync(ExecutionId, 30, Ct).ToListAsync(Ct).AsTask();
         PublishRange(bus, 6, 20, finish: true);
 
-        (await reading.WaitAsync(s_hangGuard, Ct)).Should().BeEmpty();
+        (await reading.WithTimeout("the subscriber to read up to the end")).Should().BeEmpty();
     }
 
     [Fact]
@@ -171,7 +170,7 @@ public abstract class ExecutionEventBusContractTests
         readers.Should().OnlyContain(r => !r.IsCompleted);
 
         PublishRange(bus, 2, 2_000, finish: true);
-        var results = await Task.WhenAll(readers).WaitAsync(s_hangGuard, Ct);
+        var results = await Task.WhenAll(readers).WithTimeout("every reader to read up to the end");
 
         foreach (var events in results)
         {
@@ -197,8 +196,8 @@ public abstract class ExecutionEventBusContractTests
             }
         }
 
-        AssertContiguous(await first.WaitAsync(s_hangGuard, Ct), 1, 20, executionId: 1);
-        AssertContiguous(await second.WaitAsync(s_hangGuard, Ct), 1, 10, executionId: 2);
+        AssertContiguous(await first.WithTimeout("the first reader"), 1, 20, executionId: 1);
+        AssertContiguous(await second.WithTimeout("the second reader"), 1, 10, executionId: 2);
     }
 
     // ---- slow and stalled subscribers -----------------------------------------------------------------------
@@ -211,7 +210,7 @@ public abstract class ExecutionEventBusContractTests
         PublishRange(bus, 1, 1);
         await using var stalled = await StalledLiveSubscriberAsync(bus);
 
-        await Task.Run(() => PublishRange(bus, 3, Last, finish: true), Ct).WaitAsync(s_hangGuard, Ct);
+        await Task.Run(() => PublishRange(bus, 3, Last, finish: true), Ct).WithTimeout("the publisher");
         var rest = await DrainAsync(stalled);
 
         bus.TryGetLastSequence(ExecutionId, out var lastSequence).Should().BeTrue();
@@ -227,7 +226,7 @@ public abstract class ExecutionEventBusContractTests
         PublishRange(bus, 1, 1);
         await using var idle = bus.SubscribeAsync(ExecutionId, 0, Ct).GetAsyncEnumerator(Ct);
 
-        await Task.Run(() => PublishRange(bus, 2, Last, finish: true), Ct).WaitAsync(s_hangGuard, Ct);
+        await Task.Run(() => PublishRange(bus, 2, Last, finish: true), Ct).WithTimeout("the publisher");
         var events = await DrainAsync(idle);
 
         AssertContiguous(events, 1, Last);
@@ -243,7 +242,7 @@ public abstract class ExecutionEventBusContractTests
         (await stalled.MoveNextAsync()).Should().BeTrue();
         stalled.Current.Sequence.Should().Be(1);
 
-        await Task.Run(() => PublishRange(bus, 1_001, Last, finish: true), Ct).WaitAsync(s_hangGuard, Ct);
+        await Task.Run(() => PublishRange(bus, 1_001, Last, finish: true), Ct).WithTimeout("the publisher");
         var rest = await DrainAsync(stalled);
 
         AssertContiguous(rest, 2, Last);
@@ -259,7 +258,7 @@ public abstract class ExecutionEventBusContractTests
 
         PublishRange(bus, 3, 5_000, finish: true);
 
-        AssertContiguous(await healthy.WaitAsync(s_hangGuard, Ct), 1, 5_000);
+        AssertContiguous(await healthy.WithTimeout("the healthy reader"), 1, 5_000);
         AssertContiguous(await DrainAsync(stalled), 3, 5_000);
     }
 
@@ -274,7 +273,7 @@ public abstract class ExecutionEventBusContractTests
         PublishRange(bus, 1, 1);
         await using var stalled = await StalledLiveSubscriberAsync(bus);
 
-        await Task.Run(() => PublishRange(bus, 3, Last, finish: true), Ct).WaitAsync(s_hangGuard, Ct);
+        await Task.Run(() => PublishRange(bus, 3, Last, finish: true), Ct).WithTimeout("the publisher");
         var (events, error) = await DrainExpectingErrorAsync(stalled);
 
         var lastRead = events.Count == 0 ? 2 : events[^1].Sequence;
@@ -561,8 +560,8 @@ public abstract class ExecutionEventBusContractTests
         var readers = yieldEvery.Select(n => Task.Run(() => ReadSequencesAsync(bus, n), Ct)).ToList();
         var publisher = Task.Run(() => PublishRange(bus, 2, Last, finish: true), Ct);
         readers.Add(Task.Run(() => ReadSequencesAsync(bus, 3), Ct)); // joins while the publisher is running
-        await publisher.WaitAsync(s_hangGuard, Ct);
-        var results = await Task.WhenAll(readers).WaitAsync(s_hangGuard, Ct);
+        await publisher.WithTimeout("the publisher");
+        var results = await Task.WhenAll(readers).WithTimeout("every reader to read up to the end");
 
         foreach (var sequences in results)
         {
@@ -598,7 +597,7 @@ public abstract class ExecutionEventBusContractTests
         var waiting = subscriber.MoveNextAsync();
         waiting.IsCompleted.Should().BeFalse("event 2 has not been published");
         PublishRange(bus, 2, 2);
-        (await waiting.AsTask().WaitAsync(s_hangGuard, Ct)).Should().BeTrue();
+        (await waiting.AsTask().WithTimeout("the pending MoveNextAsync")).Should().BeTrue();
         subscriber.Current.Sequence.Should().Be(2);
         return subscriber;
     }
@@ -625,11 +624,11 @@ public abstract class ExecutionEventBusContractTests
     private static async Task<List<ExecutionEvent>> DrainAsync(IAsyncEnumerator<ExecutionEvent> subscriber, ValueTask<bool> pending)
     {
         var events = new List<ExecutionEvent>();
-        var more = await pending.AsTask().WaitAsync(s_hangGuard, Ct);
+        var more = await pending.AsTask().WithTimeout("the pending MoveNextAsync");
         while (more)
         {
             events.Add(subscriber.Current);
-            more = await subscriber.MoveNextAsync().AsTask().WaitAsync(s_hangGuard, Ct);
+            more = await subscriber.MoveNextAsync().AsTask().WithTimeout("the subscriber's next event");
         }
 
         return events;
@@ -639,7 +638,7 @@ public abstract class ExecutionEventBusContractTests
     private static async Task<List<ExecutionEvent>> DrainUntilAsync(IAsyncEnumerator<ExecutionEvent> subscriber, ValueTask<bool> pending, long untilSequence)
     {
         var events = new List<ExecutionEvent>();
-        var more = await pending.AsTask().WaitAsync(s_hangGuard, Ct);
+        var more = await pending.AsTask().WithTimeout("the pending MoveNextAsync");
         while (more)
         {
             events.Add(subscriber.Current);
@@ -648,7 +647,7 @@ public abstract class ExecutionEventBusContractTests
                 break;
             }
 
-            more = await subscriber.MoveNextAsync().AsTask().WaitAsync(s_hangGuard, Ct);
+            more = await subscriber.MoveNextAsync().AsTask().WithTimeout("the subscriber's next event");
         }
 
         return events;
@@ -659,7 +658,7 @@ public abstract class ExecutionEventBusContractTests
         var events = new List<ExecutionEvent>();
         try
         {
-            while (await subscriber.MoveNextAsync().AsTask().WaitAsync(s_hangGuard, Ct))
+            while (await subscriber.MoveNextAsync().AsTask().WithTimeout("the subscriber's next event"))
             {
                 events.Add(subscriber.Current);
             }

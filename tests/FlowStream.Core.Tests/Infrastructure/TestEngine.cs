@@ -8,7 +8,7 @@ internal sealed class TestEngine : IAsyncDisposable
 {
     public static readonly DateTimeOffset StartTime = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private TestEngine(ServiceProvider services, FakeTimeProvider time, ObservableTimeProvider timers)
+    private TestEngine(ServiceProvider services, FakeTimeProvider time, RecordingTimeProvider timers)
     {
         Services = services;
         Time = time;
@@ -20,7 +20,7 @@ internal sealed class TestEngine : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     /// <summary>Gets the engine's <see cref="TimeProvider"/>: the fake clock, counting the timers created through it.</summary>
-    public ObservableTimeProvider Timers { get; }
+    public RecordingTimeProvider Timers { get; }
 
     public ServiceProvider Services { get; }
 
@@ -29,7 +29,7 @@ internal sealed class TestEngine : IAsyncDisposable
     public static TestEngine Create(Action<FlowStreamBuilder>? configureNodes = null, Action<FlowStreamOptions>? configureOptions = null, Action<IServiceCollection>? configureServices = null)
     {
         var time = new FakeTimeProvider(StartTime);
-        var timers = new ObservableTimeProvider(time);
+        var timers = new RecordingTimeProvider(time);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(timers);
         configureServices?.Invoke(services);

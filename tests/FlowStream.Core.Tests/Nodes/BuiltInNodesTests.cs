@@ -252,7 +252,7 @@ public class BuiltInNodesTests
         await time!.WaitForTimerAsync(TimeSpan.FromMilliseconds(250), Ct);
         host.Time.Advance(TimeSpan.FromMilliseconds(250));
 
-        (await execution.Completion.WaitAsync(Ct)).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
     }
 
     [Fact]

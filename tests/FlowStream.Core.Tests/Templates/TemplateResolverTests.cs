@@ -264,7 +264,7 @@ public class TemplateResolverTests
             .Build();
         var execution = host.Engine.Start(workflow, new ExecutionRequest { InputData = Parse("""{"user":{"id":7}}""") });
 
-        (await execution.Completion.WaitAsync(TestContext.Current.CancellationToken)).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
 
         var output = execution.GetNodeStates().Single(s => s.Name == "Second").Output!.Value;
         output.GetRawText().Should().Be("""{"user":{"id":7},"step":1,"fromStart":{"id":7},"fromJson":1,"fromInput":"id=7"}""");

@@ -552,7 +552,7 @@ public class WorkflowValidatorTests
 
         var execution = host.Engine.Start(workflow, new ExecutionRequest { MaxDegreeOfParallelism = 2 });
 
-        (await execution.Completion.WaitAsync(TestContext.Current.CancellationToken)).Should().Be(ExecutionStatus.Success);
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
     }
 
     [Fact]
@@ -639,7 +639,7 @@ public class WorkflowValidatorTests
 
         FluentActions.Invoking(() => host.Engine.Start(invalid)).Should().Throw<WorkflowValidationException>();
         var execution = host.Engine.Start(valid);
-        await execution.Completion.WaitAsync(TestContext.Current.CancellationToken);
+        await execution.Completion.WithTimeout("the execution to finish");
 
         host.Engine.ListExecutions().Should().ContainSingle().Which.Workflow.Should().BeSameAs(valid);
         var events = await host.CollectAsync(execution.Id, cancellationToken: TestContext.Current.CancellationToken);

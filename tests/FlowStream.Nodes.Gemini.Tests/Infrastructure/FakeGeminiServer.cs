@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FlowStream.Nodes.Gemini.Tests.Infrastructure;
@@ -53,17 +48,11 @@ internal sealed class FakeGeminiServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
-        });
+        builder.ListenOnFreeLoopbackPort(configure: kestrel => kestrel.AddServerHeader = false);
         var app = builder.Build();
         FakeGeminiServer? server = null;
         app.Run(context => server!.HandleAsync(context));
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new FakeGeminiServer(app, new Uri(address + "/"));
+        server = new FakeGeminiServer(app, await app.StartOnLoopbackAsync());
         return server;
     }
 

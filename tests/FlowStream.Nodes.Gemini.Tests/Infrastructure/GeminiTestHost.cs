@@ -155,8 +155,8 @@ internal sealed class GeminiRun(GeminiTestHost host, WorkflowExecution execution
     /// <summary>Waits for the end of the execution and its events, then checks that the key leaked nowhere.</summary>
     public async Task<IReadOnlyList<ExecutionEvent>> CompleteAsync()
     {
-        await execution.Completion.WaitAsync(TestContext.Current.CancellationToken);
-        _events = await recorder.Completion.WaitAsync(TestContext.Current.CancellationToken);
+        await execution.Completion.WithTimeout("the execution to finish");
+        _events = await recorder.Completion.WithTimeout("the execution's events up to executionFinished");
         host.AssertNoSecretLeaked(_events);
         return _events;
     }

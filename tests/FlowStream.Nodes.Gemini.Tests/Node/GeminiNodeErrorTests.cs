@@ -212,7 +212,7 @@ public class GeminiNodeErrorTests
 
         run.Status.Should().Be("error");
         run.Error.Should().Be("Node 'Gemini AI' timed out after 30000 ms");
-        await request.Aborted.WaitAsync(TestContext.Current.CancellationToken);
+        await request.Aborted.WithTimeout("the request to the fake Gemini server to be aborted");
         host.Server.Requests.Should().ContainSingle();
     }
 
@@ -227,11 +227,11 @@ public class GeminiNodeErrorTests
         run.Execution.Cancel().Should().BeTrue();
         await run.CompleteAsync();
 
-        (await run.Execution.Completion).Should().Be(ExecutionStatus.Canceled);
+        (await run.Execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
         run.Status.Should().Be("canceled");
         run.Events[^1].Status().Should().Be("canceled");
         run.Deltas.Should().Equal("The capital");
-        await host.Server.Requests.Single().Aborted.WaitAsync(TestContext.Current.CancellationToken);
+        await host.Server.Requests.Single().Aborted.WithTimeout("the request to the fake Gemini server to be aborted");
     }
 
     [Fact]
@@ -247,7 +247,38 @@ public class GeminiNodeErrorTests
 
         run.Error.Should().Be("The Gemini stream stalled: no chunk for 10 s after 1 chunk (not retried).");
         host.Server.Requests.Should().ContainSingle();
-        await host.Server.Requests.Single().Aborted.WaitAsync(TestContext.Current.CancellationToken);
+        await host.Server.Requests.Single().Aborted.WithTimeout("the request to the fake Gemini server to be aborted");
+    }
+
+    [Fact]
+    public async Task StreamLongerThanTheTimeout_EachGapShorter_Succeeds()
+    {
+        // Timeout 10 s per chunk; three gaps of 7 s make a 21 s stream. The limit is restarted for each chunk, so it never fires.
+        await using var host = await GeminiTestHost.StartAsync(options => options.Timeout = TimeSpan.FromSeconds(10));
+        var release = Enumerable.Range(0, 4).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        release[0].SetResult();
+        host.Server.Enqueue(FakeResponse.Stream(
+            [GeminiExamples.StreamChunk1, GeminiExamples.StreamChunk2, GeminiExamples.StreamChunk2, GeminiExamples.StreamChunk3],
+            beforeChunk: (i, ct) => release[i].Task.WaitAsync(ct)));
+
+        var run = host.Start(GeminiTestHost.Workflow(GeminiTestHost.Parameters(stream: true)));
+        for (var chunk = 1; chunk < 4; chunk++)
+        {
+            // The chunk's progress event, or the node's end: a stall fails here by assertion, with the node's error.
+            var progressSeen = 0;
+            var next = await run.Recorder.WaitForAsync(e => e.Is(ExecutionEventTypes.NodeExecutionAfter, GeminiTestHost.NodeName)
+                    || (e.Is(ExecutionEventTypes.NodeExecutionProgress, GeminiTestHost.NodeName) && ++progressSeen == chunk))
+                .WithTimeout($"chunk {chunk} or the node's end");
+            next.Type.Should().Be(ExecutionEventTypes.NodeExecutionProgress, "the stream has run {0} s in gaps of 7 s, each shorter than the 10 s timeout; the node ended with: {1}", (chunk - 1) * 7, next.ErrorMessage());
+            host.Time.Advance(TimeSpan.FromSeconds(7));
+            release[chunk].SetResult();
+        }
+
+        await run.CompleteAsync();
+
+        run.Status.Should().Be("success", run.Error);
+        run.Deltas.Should().Equal("The capital", " of France is", " of France is", " **Paris**.");
+        host.Server.Requests.Should().ContainSingle();
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public class GeminiNodeRetryTests
         await run.CompleteAsync();
 
         run.Error.Should().Be("Gemini API request timed out after 10 s. (gave up after 2 attempts)");
-        await Task.WhenAll(host.Server.Requests.Select(r => r.Aborted)).WaitAsync(TestContext.Current.CancellationToken);
+        await Task.WhenAll(host.Server.Requests.Select(r => r.Aborted)).WithTimeout("every request to the fake Gemini server to be aborted");
     }
 
     [Fact]

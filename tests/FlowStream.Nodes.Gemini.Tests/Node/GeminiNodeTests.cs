@@ -49,10 +49,10 @@ public class GeminiNodeTests
         run.Status.Should().Be("success", run.Error);
         run.Deltas.Should().Equal("The capital", " of France is", " **Paris**.");
         var progress = run.Events.Select((e, i) => (e, i)).Where(x => x.e.Is(ExecutionEventTypes.NodeExecutionProgress)).Select(x => x.i).ToList();
-        progress.Should().HaveCount(3);
-        progress.Should().BeInAscendingOrder();
-        progress[0].Should().BeGreaterThan(run.Events.IndexOf(ExecutionEventTypes.NodeExecutionBefore, GeminiTestHost.NodeName));
-        progress[^1].Should().BeLessThan(run.Events.IndexOf(ExecutionEventTypes.NodeExecutionAfter, GeminiTestHost.NodeName));
+        var before = run.Events.IndexOf(ExecutionEventTypes.NodeExecutionBefore, GeminiTestHost.NodeName);
+        progress.Should().Equal([before + 1, before + 2, before + 3], "one progress event per chunk, between the node's before and after, nothing else in between");
+        run.Events.IndexOf(ExecutionEventTypes.NodeExecutionAfter, GeminiTestHost.NodeName).Should().Be(before + 4);
+        run.Events.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, run.Events.Count).Select(i => (long)i), "the events reach the subscriber in publish order");
         run.Events.Where(e => e.Is(ExecutionEventTypes.NodeExecutionProgress)).Select(e => e.ToString()).First()
             .Should().Contain("""
                 "data":{"delta":"The capital"}
