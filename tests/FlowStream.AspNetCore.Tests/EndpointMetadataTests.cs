@@ -9,7 +9,7 @@ namespace FlowStream.AspNetCore.Tests;
 public class EndpointMetadataTests
 {
     [Fact]
-    public async Task MapExecutionStream_MapsTheSevenEndpointsWithTheirNames()
+    public async Task MapExecutionStream_MapsTheNineEndpointsWithTheirNames()
     {
         await using var server = await TestServer.StartAsync(b => Flows.Register(b));
 
@@ -26,6 +26,8 @@ public class EndpointMetadataTests
             ("POST", "/executions/{id}/cancel", "FlowStream: cancel"),
             ("POST", "/executions/{id}/pause", "FlowStream: pause"),
             ("POST", "/executions/{id}/resume", "FlowStream: resume"),
+            ("GET", "/executions/{id}/nodes/{nodeName}/output", "FlowStream: node output"),
+            ("POST", "/executions/{id}/tokens", "FlowStream: share token"),
         }.Select(e => (Method: e.Item1, Route: e.Item2, DisplayName: (string?)e.Item3)));
     }
 }

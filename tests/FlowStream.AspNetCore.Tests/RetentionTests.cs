@@ -87,8 +87,10 @@ public class RetentionTests
         using var client = server.CreateClient(HttpVersion.Version20);
         using var start = await client.SendAsync(H2(Http.Post("/executions", """{"flowId": "big"}""")), Ct).WithTimeout("the start's response");
         start.StatusCode.Should().Be(HttpStatusCode.Accepted);
-        var id = (await start.ReadJsonAsync()).GetProperty("executionId").GetInt64();
-        using var response = await client.SendStreamingAsync(H2(Http.Get($"/executions/{Format(id)}/stream"))).WithTimeout("the stream's response");
+        var started = await start.ReadJsonAsync();
+        var id = started.GetProperty("executionId").GetInt64();
+        var token = started.GetProperty("accessToken").GetString()!;
+        using var response = await client.SendStreamingAsync(WithToken(H2(Http.Get($"/executions/{Format(id)}/stream")), token)).WithTimeout("the stream's response");
         using var sse = await response.OpenSseAsync();
         var seen = new List<SseReader.Message>();
         while (seen.Count == 0 || seen[^1].Type != "nodeExecutionBefore" || seen[^1].Json.GetProperty("nodeName").GetString() != "Gate")
@@ -107,8 +109,15 @@ public class RetentionTests
         seen.Should().NotContain(e => e.Type == "executionFinished", "the reader fell out of the retained events before the end");
         seen.Count.Should().BeLessThan(65 - Retained);
 
-        using var again = await client.SendStreamingAsync(H2(Http.Get($"/executions/{Format(id)}/stream", lastEventId: Format(seen[^1].Id!.Value)))).WithTimeout("the reconnect's response");
+        using var again = await client.SendStreamingAsync(WithToken(H2(Http.Get($"/executions/{Format(id)}/stream", lastEventId: Format(seen[^1].Id!.Value))), token)).WithTimeout("the reconnect's response");
         await again.ShouldBeProblemAsync(HttpStatusCode.Gone, "urn:flowstream:problem:events-unavailable");
+    }
+
+    /// <summary>An anonymous execution is reachable only with its token (this HTTP/2 client has no token jar).</summary>
+    private static HttpRequestMessage WithToken(HttpRequestMessage request, string token)
+    {
+        request.Headers.Add("FlowStream-Token", token);
+        return request;
     }
 
     private static HttpRequestMessage H2(HttpRequestMessage request)
