@@ -1,5 +1,6 @@
 // The page: lists the flows (and the files that failed to load), draws the selected flow, runs it and shows every node's state live.
-import { runExecution, controlExecution } from './flowstream.js';
+// Opened with ?watch=<executionId>&token=<shareToken> it only follows that run (read-only): no flow list, no Run or controls.
+import { runExecution, controlExecution, shareExecution, watchExecution, getExecution } from './flowstream.js';
 
 const $ = (selector) => document.querySelector(selector);
 const ui = {
@@ -8,8 +9,10 @@ const ui = {
   run: $('#run'), pause: $('#pause'), resume: $('#resume'), cancel: $('#cancel'),
   zoomIn: $('#zoom-in'), zoomOut: $('#zoom-out'), zoomFit: $('#zoom-fit'),
   progress: $('#progress'), percent: $('#percent'), eta: $('#eta'), status: $('#execution-status'), hint: $('#hint'),
-  connection: $('#connection'), details: $('#details'), detailsTitle: $('#details-title'), detailsHelp: $('#details-help'),
+  connection: $('#connection'), sidebar: $('#sidebar'), details: $('#details'), detailsTitle: $('#details-title'), detailsHelp: $('#details-help'),
   detailsBody: $('#details-body'), detailsClose: $('#details-close'), flowTitle: $('#flow-title'),
+  controls: $('#toolbar .controls'), shareGroup: $('#toolbar .share'), share: $('#share'), sharePanel: $('#share-panel'),
+  shareLink: $('#share-link'), shareStatus: $('#share-status'), watching: $('#watching'), watchInfo: $('#watch-info'), runSetup: $('#run-setup'),
 };
 
 /** The class of each edge (from node + output) once its node has finished: taken or not-taken. Survives relayouts. */
@@ -98,7 +101,8 @@ narrow.addEventListener('change', () => {
 function draw(flow) {
   const vertical = narrow.matches;
   ui.graph.dataset.orientation = vertical ? 'vertical' : 'horizontal';
-  const level = new Map(flow.nodes.map((n) => [n.name, 0]));
+  // Without connections (a shared run whose flow is not in the list) the nodes stand in a row, in the summary's order.
+  const level = new Map(flow.nodes.map((n, i) => [n.name, flow.inRow ? i : 0]));
   for (let pass = 0; pass < flow.nodes.length; pass++) {
     for (const c of flow.connections) level.set(c.to, Math.max(level.get(c.to), level.get(c.from) + 1));
   }
@@ -312,6 +316,10 @@ function reset() {
   paintEdges();
   setExecutionStatus('idle');
   setConnection('idle');
+  ui.share.disabled = true;
+  ui.sharePanel.hidden = true;
+  ui.shareLink.value = '';
+  ui.shareStatus.textContent = '';
 }
 
 /**
@@ -519,6 +527,7 @@ function setExecutionId(id) {
   if (executionId !== null) return;
   executionId = id;
   resolveExecutionId(id);
+  ui.share.disabled = watching;
 }
 
 async function run() {
@@ -559,8 +568,98 @@ async function control(action) {
   }
 }
 
+// ---- sharing ----
+
+/**
+ * Mints a read-only token for the run and makes the watch-only link: copied to the clipboard when the browser allows it, and
+ * always shown (selected, focused) in a read-only field so that it can be copied by hand.
+ */
+async function share() {
+  if (executionId === null) return;
+  const id = executionId;
+  ui.share.disabled = true;
+  try {
+    const { token } = await shareExecution(id);
+    const link = new URL(location.pathname, location.origin);
+    link.searchParams.set('watch', String(id));
+    link.searchParams.set('token', token);
+    ui.shareLink.value = link.href;
+    ui.sharePanel.hidden = false;
+    ui.shareLink.focus();
+    ui.shareLink.select();
+    let copied = false;
+    try {
+      if (navigator.clipboard?.writeText) {
+        await navigator.clipboard.writeText(link.href);
+        copied = true;
+      }
+    } catch {
+      // Denied (a headless browser, no permission): the field is there to copy from.
+    }
+    ui.shareStatus.textContent = copied ? 'Link copied: whoever opens it can watch this run, not control it.' : 'Copy the link from the field: whoever opens it can watch this run, not control it.';
+  } catch (error) {
+    ui.sharePanel.hidden = false;
+    ui.shareStatus.textContent = `Could not share the run: ${error.message ?? error}`;
+  } finally {
+    ui.share.disabled = executionId !== id;
+  }
+}
+
+// ---- watching a shared run ----
+
+const params = new URLSearchParams(location.search);
+const watching = params.has('watch');
+
+/** Follows a run shared with a watch-only link: draws its flow, replays its events and goes on live, with no controls. */
+async function watch(id, token) {
+  document.body.dataset.mode = 'watch';
+  ui.controls.hidden = true;
+  ui.shareGroup.hidden = true;
+  ui.runSetup.hidden = true;
+  ui.watchInfo.hidden = false;
+  ui.watching.hidden = false;
+  ui.sidebar?.setAttribute('aria-label', 'Shared run');
+  if (!Number.isSafeInteger(id) || id < 0 || !token) {
+    setConnection('failed');
+    ui.status.textContent = 'This watch link is incomplete: it needs an execution id and a token.';
+    return;
+  }
+  try {
+    const summary = await getExecution(id, { token });
+    // The flow's connections come from the list of flows when the run's flow is one of them (with the same nodes).
+    let known = null;
+    try {
+      const response = await fetch('/api/flows');
+      const body = await response.json();
+      known = (body.flows ?? []).find((flow) => flow.id === summary.workflowId) ?? null;
+    } catch {
+      known = null;
+    }
+    const names = (summary.nodes ?? []).map((n) => n.name);
+    const same = known && known.nodes.length === names.length && known.nodes.every((n) => names.includes(n.name));
+    selected = same
+      ? known
+      : { id: summary.workflowId, name: summary.workflowName, nodes: (summary.nodes ?? []).map((n) => ({ name: n.name, type: n.type })), connections: [], inRow: true };
+    ui.flowTitle.textContent = `Workflow: ${summary.workflowName ?? selected.name} (watching execution ${id})`;
+    draw(selected);
+    reset();
+    executionId = null;
+    executionIdKnown = new Promise((resolve) => { resolveExecutionId = resolve; });
+    setExecutionId(id);
+    setExecutionStatus('running');
+    await watchExecution(id, { token, onEvent, onState: setConnection });
+  } catch (error) {
+    setConnection('failed', String(error.message ?? error));
+    eta.finished();
+    if (isActive()) setExecutionStatus('error');
+    ui.status.textContent = `Cannot watch this run: ${error.message ?? error}`;
+  }
+}
+
 ui.run.addEventListener('click', run);
 ui.cancel.addEventListener('click', () => control('cancel'));
 ui.pause.addEventListener('click', () => control('pause'));
 ui.resume.addEventListener('click', () => control('resume'));
-loadFlows();
+ui.share.addEventListener('click', share);
+if (watching) watch(Number(params.get('watch')), params.get('token') ?? '');
+else loadFlows();

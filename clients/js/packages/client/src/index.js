@@ -19,7 +19,7 @@ export {
 export { applyEvent, createExecutionState } from './state.js';
 export { SseParser } from './sse-parser.js';
 export { FlowStreamError, isTransientStatus } from './errors.js';
-export { runExecution, controlExecution } from './run-execution.js';
+export { runExecution, controlExecution, shareExecution, watchExecution } from './run-execution.js';
 
 // The types, for `import('@flowstream/client').Name` in JSDoc and for TypeScript users.
 /** @typedef {import('./client.js').FlowStreamEvent} FlowStreamEvent */

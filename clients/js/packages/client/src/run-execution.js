@@ -1,6 +1,6 @@
 // Callback-style helpers for pages that do not want async iterators (the sample host's page uses these): one call runs an
 // execution to its end, reporting each event and the connection's state.
-import { startExecution, cancelExecution, pauseExecution, resumeExecution } from './client.js';
+import { startExecution, attachExecution, cancelExecution, pauseExecution, resumeExecution, createShareToken } from './client.js';
 
 /** Execution tokens of the runs this page started, so that control calls can present them. @type {Map<number, string>} */
 const tokens = new Map();
@@ -78,5 +78,74 @@ export function controlExecution(executionId, action, basePath = '/executions') 
     case 'pause': return pauseExecution(executionId, options);
     case 'resume': return resumeExecution(executionId, options);
     default: return Promise.reject(new TypeError(`Unknown action '${action}'.`));
+  }
+}
+
+/**
+ * Mints a read-only share token (`POST {basePath}/{id}/tokens`) for a run that `runExecution` started on this page, presenting
+ * its execution token. Whoever holds the share token can watch the run (`watchExecution`), never control it.
+ * @param {number} executionId
+ * @param {{ basePath?: string, expiresInSeconds?: number }} [options]
+ * @returns {Promise<{ token: string, expiresAt: string | null }>}
+ */
+export function shareExecution(executionId, options = {}) {
+  return createShareToken(executionId, {
+    baseUrl: options.basePath ?? '/executions',
+    token: tokens.get(executionId),
+    expiresInSeconds: options.expiresInSeconds,
+  });
+}
+
+/**
+ * Attaches to an execution someone else started (with a share token, say) and delivers every event exactly once, in order,
+ * from `lastEventId` (default 0: the whole run so far), re-attaching with `Last-Event-ID` if the connection drops before
+ * `executionFinished`. The callbacks are those of `runExecution`.
+ *
+ * @param {number} executionId
+ * @param {object} [options]
+ * @param {string} [options.token]  a share token or execution token, sent as the `FlowStream-Token` header
+ * @param {number} [options.lastEventId]
+ * @param {(event: import('./client.js').FlowStreamEvent) => void} [options.onEvent]
+ * @param {(state: 'connecting' | 'live' | 'reconnecting' | 'done' | 'failed', detail?: string) => void} [options.onState]
+ * @param {string} [options.basePath]
+ * @param {number} [options.maxReconnectAttempts]
+ * @param {AbortSignal} [options.signal]
+ * @param {typeof fetch} [options.fetch]
+ * @param {Record<string, string>} [options.headers]
+ * @returns {Promise<import('./client.js').ExecutionFinishedData | null>}
+ */
+export async function watchExecution(executionId, options = {}) {
+  const onState = options.onState ?? (() => {});
+  let reconnecting = false;
+  onState('connecting');
+  try {
+    const run = await attachExecution(executionId, {
+      baseUrl: options.basePath,
+      fetch: options.fetch,
+      headers: options.headers,
+      signal: options.signal,
+      token: options.token ?? null,
+      lastEventId: options.lastEventId ?? 0,
+      reconnect: {
+        maxAttempts: options.maxReconnectAttempts,
+        onReconnect: ({ error }) => {
+          reconnecting = true;
+          onState('reconnecting', error instanceof Error ? error.message : String(error));
+        },
+      },
+    });
+    onState('live');
+    for await (const event of run) {
+      if (reconnecting) {
+        reconnecting = false;
+        onState('live');
+      }
+      options.onEvent?.(event);
+    }
+    onState('done');
+    return run.finished;
+  } catch (error) {
+    onState('failed', error instanceof Error ? error.message : String(error));
+    throw error;
   }
 }

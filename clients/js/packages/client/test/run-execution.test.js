@@ -1,7 +1,7 @@
 // runExecution() (the page's callback API) against a scripted fetch: the re-attach path, without a browser.
 import { test, vi } from 'vitest';
 import assert from 'node:assert/strict';
-import { controlExecution, runExecution } from '../src/index.js';
+import { controlExecution, runExecution, shareExecution, watchExecution } from '../src/index.js';
 
 const event = (id, type, data = {}) => `id: ${id}\ndata: ${JSON.stringify({ type, data: { executionId: 42, ...data } })}\n\n`;
 const all = [
@@ -107,4 +107,41 @@ test('controlExecution presents the execution token that the page\'s runExecutio
     { url: '/executions/42/cancel', method: 'POST', token: 'secret-42', type: 'application/json' },
     { url: '/executions/7/pause', method: 'POST', token: undefined, type: 'application/json' },
   ]);
+});
+
+test('shareExecution presents the execution token of the page\'s own run and returns the read-only token', async () => {
+  const requests = [];
+  globalThis.fetch = async (url, init = {}) => {
+    requests.push({ url, method: init.method ?? 'GET', token: init.headers?.['FlowStream-Token'], body: init.body });
+    if (requests.length === 1) return response(all, { headers: { 'X-Execution-Id': '42', 'FlowStream-Token': 'secret-42' } });
+    return new Response('{"token":"read-42","expiresAt":"2030-01-01T00:00:00Z","executionId":42,"access":"read"}', { headers: { 'Content-Type': 'application/json' } });
+  };
+  await runExecution({ flowId: 'f' });
+  const shared = await shareExecution(42, { expiresInSeconds: 600 });
+  assert.deepEqual(shared, { token: 'read-42', expiresAt: '2030-01-01T00:00:00Z' });
+  assert.deepEqual(requests.slice(1), [{ url: '/executions/42/tokens', method: 'POST', token: 'secret-42', body: '{"expiresInSeconds":600}' }]);
+});
+
+test('watchExecution attaches with the given token, re-attaches with Last-Event-ID and delivers every event once, in order', async () => {
+  const requests = [];
+  const replies = [
+    () => response(all.slice(0, 3), { fail: true }), // attach: drops after 3 events
+    () => response(all.slice(2)), // re-attach: repeats 3 (ignored), then the rest
+  ];
+  globalThis.fetch = async (url, init = {}) => {
+    requests.push({ url, method: init.method ?? 'GET', token: init.headers?.['FlowStream-Token'], lastEventId: init.headers?.['Last-Event-ID'] });
+    return replies[requests.length - 1]();
+  };
+  const states = [];
+  const seen = [];
+  const finished = await watchExecution(42, { token: 'read-42', onEvent: (e) => seen.push(e.id), onState: (s) => states.push(s) });
+
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+  assert.equal(finished.status, 'success');
+  assert.deepEqual(requests, [
+    { url: '/executions/42/stream', method: 'GET', token: 'read-42', lastEventId: '0' },
+    { url: '/executions/42/stream', method: 'GET', token: 'read-42', lastEventId: '3' },
+  ]);
+  assert.deepEqual([states[0], states.at(-1)], ['connecting', 'done']);
+  assert.ok(states.includes('reconnecting'));
 });
