@@ -107,6 +107,30 @@ public class EngineRaceTests
         execution.GetSnapshot().Should().BeSameAs(snapshot, "nothing changed, so the same snapshot is returned");
     }
 
+    [Fact]
+    public async Task MaxExecutionDuration_Exceeded_FailsTheExecutionNamingTheLimit_AndCancelsItsRunningNode()
+    {
+        await using var host = TestEngine.Create(configureOptions: o =>
+        {
+            o.MaxExecutionDuration = TimeSpan.FromMinutes(5);
+            o.FinishedExecutionTimeToLive = TimeSpan.FromMinutes(1);
+        });
+        var workflow = new WorkflowBuilder("long").AddNode("Start", "manualTrigger").AddNode("Wait", "wait", """{"ms": 3600000}""").Chain("Start", "Wait").Build();
+        var execution = host.Engine.Start(workflow);
+        var recorder = EventRecorder.Start(host.Engine, execution.Id);
+        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionBefore, "Wait").WithTimeout("the wait node to start");
+
+        host.Time.Advance(TimeSpan.FromMinutes(4));
+        execution.IsFinished.Should().BeFalse("four minutes are within the limit");
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+
+        (await execution.Completion.WithTimeout("the execution to be stopped at its deadline")).Should().Be(ExecutionStatus.Error);
+        execution.ErrorMessage.Should().Contain("MaxExecutionDuration");
+        var events = await recorder.Completion.WithTimeout("the events to end");
+        events.Single(e => e.Is(ExecutionEventTypes.NodeExecutionAfter, "Wait")).Status().Should().Be("canceled");
+        events[^1].Status().Should().Be("error");
+    }
+
     private static void Publish(IExecutionEventWriter writer, long executionId, long from, long to)
     {
         for (var sequence = from; sequence <= to; sequence++)
