@@ -131,6 +131,40 @@ public class EngineRaceTests
         events[^1].Status().Should().Be("error");
     }
 
+    [Fact]
+    public async Task NodeFinishingAfterTheExecutionFailed_DecidesNothingMore_NoSkipEventsFollow()
+    {
+        // Found by BranchingPropertyTests at parallelism 4: a node still running when another failed the execution finished, and its
+        // successors were then reported skipped (branchNotTaken) after the failure. Now nothing more is decided once it failed.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = TestEngine.Create(b =>
+        {
+            b.AddNode("slowPick", async (_, _) =>
+            {
+                await gate.Task;
+                return NodeResult.Success(ExecutionEventTestExtensions.Json("{}"));
+            }, "a");
+            b.AddNode("boom", (_, _) => ValueTask.FromResult(NodeResult.Failure("boom")));
+        });
+        var workflow = new WorkflowDefinition
+        {
+            Id = "late",
+            Name = "late",
+            Nodes = [new NodeDefinition { Name = "A", Type = "slowPick" }, new NodeDefinition { Name = "F", Type = "boom" }, new NodeDefinition { Name = "B", Type = "boom" }],
+            Connections = [new ConnectionDefinition { From = "A", To = "B", FromOutput = "a" }],
+        };
+        var execution = host.Engine.Start(workflow, new ExecutionRequest { MaxDegreeOfParallelism = 2 });
+        var recorder = EventRecorder.Start(host.Engine, execution.Id);
+        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionAfter, "F").WithTimeout("F to fail");
+        gate.SetResult();
+
+        (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Error);
+        var events = await recorder.Completion.WithTimeout("the events to end");
+        events.Should().NotContain(e => e.NodeName() == "B", "B's only input is decided after the execution failed");
+        events.Single(e => e.Is(ExecutionEventTypes.NodeExecutionAfter, "A")).Status().Should().Be("success", "a node already running finishes and is reported");
+        execution.GetNodeStates().Single(n => n.Name == "B").Status.Should().Be(NodeExecutionStatus.Skipped);
+    }
+
     private static void Publish(IExecutionEventWriter writer, long executionId, long from, long to)
     {
         for (var sequence = from; sequence <= to; sequence++)

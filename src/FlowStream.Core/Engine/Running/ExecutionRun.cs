@@ -469,6 +469,12 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
         {
             _passedNodes++;
             _arrived[index] = outputs;
+        }
+
+        // Once the execution has failed or been canceled nothing more is decided: nodes after this one get no events, whether they
+        // would run or be skipped (as a disabled node that never starts gets none).
+        if (outputs is not null && !_failed && !_cancelRequested)
+        {
             _skipped.Clear();
             _scheduler.Settle(index, outputs, _skipped);
             foreach (var skipped in _skipped)
