@@ -13,7 +13,8 @@ export default function App() {
     let stop = false;
     fetch('/api/flows')
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`/api/flows answered ${r.status}`))))
-      .then((list) => { if (!stop) setFlows(list); })
+      // The host answers {flows, problems} (files that failed to load are listed apart); an array is accepted too.
+      .then((body) => { if (!stop) setFlows(Array.isArray(body) ? body : body.flows ?? []); })
       .catch((e) => { if (!stop) setError(e); });
     return () => { stop = true; };
   }, []);

@@ -19,6 +19,6 @@ export function toReactFlow(flow) {
       data: { name: node.name, type: node.type, disabled: node.disabled, status: 'idle' },
     };
   });
-  const edges = flow.connections.map((c) => ({ id: `${c.from}->${c.to}`, source: c.from, target: c.to, animated: false }));
+  const edges = flow.connections.map((c) => ({ id: `${c.from}:${c.fromOutput ?? 'main'}->${c.to}`, source: c.from, target: c.to, animated: false, label: c.fromOutput && c.fromOutput !== 'main' ? c.fromOutput : undefined }));
   return { nodes, edges };
 }
