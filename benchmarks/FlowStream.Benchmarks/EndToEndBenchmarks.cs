@@ -40,6 +40,7 @@ public class EndToEndBenchmarks
     private byte[][] _frames = [];
     private SseItem<string>[] _items = [];
     private long _finishedExecutionId;
+    private string _finishedExecutionToken = "";
     private int _maxUnflushedBytes;
 
     [GlobalSetup]
@@ -81,6 +82,7 @@ public class EndToEndBenchmarks
         }
 
         _finishedExecutionId = events[0].ExecutionId;
+        _finishedExecutionToken = _server.TokenFor(_finishedExecutionId);
         _frames = [.. events.Select(SseFramingBenchmarks.FrameWithSseEventWriter)];
         _items = [.. events.Select(e => new SseItem<string>(Encoding.UTF8.GetString(e.Utf8Json.Span)) { EventId = e.Sequence.ToString(CultureInfo.InvariantCulture) })];
     }
@@ -105,7 +107,7 @@ public class EndToEndBenchmarks
     });
 
     [Benchmark(OperationsPerInvoke = EventCount)]
-    public Task<int> FlowStreamReplay() => ReceiveAsync(new HttpRequestMessage(HttpMethod.Get, $"/executions/{_finishedExecutionId}/stream"));
+    public Task<int> FlowStreamReplay() => ReceiveAsync(new HttpRequestMessage(HttpMethod.Get, $"/executions/{_finishedExecutionId}/stream") { Headers = { { "FlowStream-Token", _finishedExecutionToken } } });
 
     [Benchmark(OperationsPerInvoke = EventCount)]
     public async Task<int> EngineOnly()

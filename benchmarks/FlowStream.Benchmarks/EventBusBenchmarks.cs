@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using FlowStream.Benchmarks.Infrastructure;
@@ -21,7 +22,8 @@ public class EventBusBenchmarks
     private const int EventCount = 20_000;
 
     private ExecutionEvent[] _events = [];
-    private InMemoryExecutionEventBus _bus = null!;
+    private IExecutionEventWriter _writer = null!;
+    private IExecutionEventReader _reader = null!;
 
     /// <summary>Gets or sets how many subscribers receive every event.</summary>
     [Params(1, 10, 100)]
@@ -31,7 +33,9 @@ public class EventBusBenchmarks
     public void Setup()
     {
         _events = SampleEvents.Stream(SampleEvents.ExecutionId, EventCount);
-        _bus = new InMemoryExecutionEventBus(Options.Create(new FlowStreamOptions()));
+        var services = new ServiceCollection().AddFlowStream().Services.BuildServiceProvider();
+        _writer = services.GetRequiredService<IExecutionEventWriter>();
+        _reader = services.GetRequiredService<IExecutionEventReader>();
     }
 
     /// <summary>The floor: one unbounded single-reader, single-writer <see cref="Channel{T}"/> per subscriber, moving the same objects.</summary>
@@ -65,35 +69,50 @@ public class EventBusBenchmarks
         return Check(await Task.WhenAll(consumers));
     }
 
-    /// <summary>FlowStream's <see cref="InMemoryExecutionEventBus"/>: <c>Publish</c> with every subscriber live on <c>SubscribeAsync</c>.</summary>
+    /// <summary>FlowStream's in-memory event store: <c>Append</c> with every reader following the log by cursor, reading in batches.</summary>
     [Benchmark(OperationsPerInvoke = EventCount)]
     public async Task<long> Bus()
     {
-        var bus = _bus;
+        var writer = _writer;
         var events = _events;
         var executionId = events[0].ExecutionId;
-        bus.Publish(events[0]);
+        Append(writer, events[0]);
         var consumers = new Task<long>[Subscribers];
         for (var s = 0; s < Subscribers; s++)
         {
-            consumers[s] = Task.Run(() => ConsumeAsync(bus.SubscribeAsync(executionId)));
-        }
-
-        // Live delivery is what is measured: wait until every subscriber has caught up with event 1 and registered.
-        var spinner = default(SpinWait);
-        while (bus.GetSubscriberCount(executionId) < Subscribers)
-        {
-            spinner.SpinOnce();
+            // Live delivery is what is measured: every reader is open before the publisher goes on.
+            _reader.TryOpen(executionId, 0, out var subscription);
+            consumers[s] = Task.Run(() => ConsumeAsync(subscription!));
         }
 
         for (var i = 1; i < events.Length; i++)
         {
-            bus.Publish(events[i]);
+            Append(writer, events[i]);
         }
 
         var received = Check(await Task.WhenAll(consumers));
-        bus.Remove(executionId);
+        writer.Remove(executionId);
         return received;
+    }
+
+    private static void Append(IExecutionEventWriter writer, ExecutionEvent e) => writer.Append(e.ExecutionId, e.Sequence, e.Type, e.Utf8Json.Span);
+
+    private static async Task<long> ConsumeAsync(ExecutionEventSubscription subscription)
+    {
+        long count = 0;
+        await using (subscription)
+        {
+            while (true)
+            {
+                var batch = await subscription.ReadAsync();
+                if (batch.IsEmpty)
+                {
+                    return count;
+                }
+
+                count += batch.Length;
+            }
+        }
     }
 
     private static async Task<long> ConsumeAsync(ChannelReader<ExecutionEvent> reader)

@@ -40,7 +40,7 @@ public class ScaleBenchmarks
     private readonly Socket[] _sockets = new Socket[StreamCount];
     private readonly List<double> _bytesPerStream = [];
     private BenchmarkServer _server = null!;
-    private InMemoryExecutionEventBus _bus = null!;
+    private FlowStream.Testing.ActiveReaders _readers = null!;
     private IPEndPoint _endpoint = null!;
     private WorkflowExecution _execution = null!;
     private byte[] _flowStreamRequest = [];
@@ -62,7 +62,7 @@ public class ScaleBenchmarks
                 return NodeResult.Success();
             }),
             app => app.MapGet("/idle", IdleAsync));
-        _bus = (InMemoryExecutionEventBus)_server.Bus;
+        _readers = new FlowStream.Testing.ActiveReaders(_server.App.Services);
         _endpoint = new IPEndPoint(IPAddress.Loopback, _server.BaseAddress.Port);
 
         // One running execution whose node never finishes: every stream attached to it is idle after the first two events.
@@ -78,8 +78,8 @@ public class ScaleBenchmarks
         }
 
         _frames = [.. first.Select(SseFramingBenchmarks.FrameWithSseEventWriter)];
-        _flowStreamRequest = Request($"/executions/{_execution.Id}/stream");
-        _plainRequest = Request("/idle");
+        _flowStreamRequest = Request($"/executions/{_execution.Id}/stream", _server.TokenFor(_execution.Id));
+        _plainRequest = Request("/idle", token: null);
 
         // Warm both paths up (JIT, pools) with a few streams.
         foreach (var request in new[] { _flowStreamRequest, _plainRequest })
@@ -188,7 +188,7 @@ public class ScaleBenchmarks
 
         // Bounded wait until the server has let every stream go.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (_bus.GetSubscriberCount(_execution.Id) > 0 || Volatile.Read(ref _plainOpen) > 0)
+        while (_readers.Count > 0 || Volatile.Read(ref _plainOpen) > 0)
         {
             await Task.Delay(10, timeout.Token);
         }
@@ -217,7 +217,8 @@ public class ScaleBenchmarks
         }
     }
 
-    private byte[] Request(string path) => Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{_endpoint.Port}\r\nAccept: text/event-stream\r\n\r\n");
+    private byte[] Request(string path, string? token) => Encoding.ASCII.GetBytes(
+        $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{_endpoint.Port}\r\nAccept: text/event-stream\r\n{(token is null ? "" : $"FlowStream-Token: {token}\r\n")}\r\n");
 
     private static long MeasureMemory()
     {

@@ -12,8 +12,20 @@ public static class ExecutionStreamProblemTypes
     /// <summary>400: <c>Last-Event-ID</c> (or <c>lastEventId</c>) is not a non-negative integer, or is beyond the execution's last event.</summary>
     public const string InvalidLastEventId = "urn:flowstream:problem:invalid-last-event-id";
 
-    /// <summary>403: the request carries an inline workflow and <see cref="ExecutionStreamOptions.AllowInlineWorkflows"/> is off, or the user has no id claim.</summary>
+    /// <summary>
+    /// 403: the request carries an inline workflow and <see cref="ExecutionStreamOptions.AllowInlineWorkflows"/> is off, the user has no id
+    /// claim, or a read-only (share) token was used to control an execution or to mint tokens.
+    /// </summary>
     public const string Forbidden = "urn:flowstream:problem:forbidden";
+
+    /// <summary>403: a cross-origin browser POST from an origin not in <see cref="ExecutionStreamOptions.TrustedOrigins"/>.</summary>
+    public const string CrossOriginRequest = "urn:flowstream:problem:cross-origin-request";
+
+    /// <summary>
+    /// 429: too many running executions for the host or the caller (the problem's <c>scope</c> says which, <c>limit</c> how many), or too
+    /// many streams open on one execution (<see cref="ExecutionStreamOptions.MaxStreamsPerExecution"/>). <c>Retry-After</c> says when to try again.
+    /// </summary>
+    public const string QuotaExceeded = "urn:flowstream:problem:quota-exceeded";
 
     /// <summary>404: no such flow, or no such execution visible to the caller.</summary>
     public const string NotFound = "urn:flowstream:problem:not-found";

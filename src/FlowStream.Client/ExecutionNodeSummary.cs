@@ -26,6 +26,15 @@ public sealed class ExecutionNodeSummary
     /// <summary>Gets the node's output once it succeeded; otherwise <see langword="null"/>.</summary>
     public JsonElement? Output { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the output was too large for the summary and left out of it:
+    /// <see cref="ExecutionStreamClient.GetNodeOutputAsync"/> reads it whole.
+    /// </summary>
+    public bool OutputTruncated { get; init; }
+
+    /// <summary>Gets the size of the output in bytes when <see cref="OutputTruncated"/>; otherwise <see langword="null"/>.</summary>
+    public long? OutputBytes { get; init; }
+
     /// <summary>Gets the node's error when it failed; otherwise <see langword="null"/>.</summary>
     public ExecutionError? Error { get; init; }
 }

@@ -43,10 +43,22 @@ namespace FlowStream.Client;
 /// otherwise). Canceling the enumeration's token ends it with an <see cref="OperationCanceledException"/>, also during a
 /// wait between attempts, and never re-attaches.
 /// </para>
+/// <para>
+/// Execution tokens are carried transparently: the <c>FlowStream-Token</c> the server gives the starter of an execution is kept
+/// (for the last 1,024 executions) and sent on every later request for that execution — attach, re-attach, status, output,
+/// control — so an anonymous caller reaches its own executions. <see cref="SetExecutionToken"/> adds a token obtained elsewhere
+/// (a share link).
+/// </para>
 /// </remarks>
 public sealed class ExecutionStreamClient
 {
     internal const string ExecutionIdHeader = "X-Execution-Id";
+
+    /// <summary>The header that carries an execution token, both ways.</summary>
+    internal const string TokenHeader = "FlowStream-Token";
+
+    /// <summary>How many execution tokens the client keeps; the oldest is forgotten first.</summary>
+    private const int MaxKeptTokens = 1024;
 
     private static readonly MediaTypeWithQualityHeaderValue s_eventStream = new("text/event-stream");
     private static readonly MediaTypeWithQualityHeaderValue s_json = new("application/json");
@@ -55,6 +67,8 @@ public sealed class ExecutionStreamClient
 
     private readonly HttpClient _httpClient;
     private readonly string _baseUri;
+    private readonly Dictionary<long, string> _tokens = [];
+    private readonly Queue<long> _tokenOrder = new();
 
     /// <summary>Initializes a new client.</summary>
     /// <param name="httpClient">The client that sends the requests; its <see cref="HttpClient.BaseAddress"/> must be the server's address.</param>
@@ -167,9 +181,70 @@ public sealed class ExecutionStreamClient
     public Task<ExecutionSummary> ResumeAsync(long executionId, CancellationToken cancellationToken = default) =>
         ControlAsync(executionId, "resume", cancellationToken);
 
+    /// <summary>Reads a node's whole output with <c>GET {base}/{id}/nodes/{nodeName}/output</c>, for example when its event said <see cref="NodeExecutionAfterData.DataTruncated"/>.</summary>
+    /// <param name="executionId">The execution's id.</param>
+    /// <param name="nodeName">The node's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The node's output.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="executionId"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nodeName"/> is <see langword="null"/> or empty.</exception>
+    /// <exception cref="ExecutionStreamException">The server answered with an error (404: unknown execution or node, or no output yet).</exception>
+    public async Task<JsonElement> GetNodeOutputAsync(long executionId, string nodeName, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(executionId);
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        var uri = ExecutionUri(executionId, "nodes/" + Uri.EscapeDataString(nodeName) + "/output");
+        return await SendForJsonAsync(HttpMethod.Get, uri, content: null, executionId, ClientJsonContext.Default.JsonElement, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Mints a read-only token to share one execution, with <c>POST {base}/{id}/tokens</c> (the caller must own the execution or hold its execution token).</summary>
+    /// <param name="executionId">The execution's id.</param>
+    /// <param name="lifetime">How long the token is valid; <see langword="null"/> for the server's default (15 minutes). The server caps it.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The token and when it expires.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="executionId"/> is not positive, or <paramref name="lifetime"/> is not positive.</exception>
+    /// <exception cref="ExecutionStreamException">The server answered with an error (404 unknown, 403 with a read-only token).</exception>
+    public Task<ExecutionShareToken> CreateShareTokenAsync(long executionId, TimeSpan? lifetime = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(executionId);
+        if (lifetime is { } value)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, nameof(lifetime));
+        }
+
+        ReadOnlyMemory<byte> body = lifetime is { } l
+            ? System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"expiresInSeconds\":{Math.Ceiling(l.TotalSeconds)}}}"))
+            : s_emptyJsonObject;
+        return SendForJsonAsync(HttpMethod.Post, ExecutionUri(executionId, "tokens"), body, executionId, ClientJsonContext.Default.ExecutionShareToken, cancellationToken);
+    }
+
+    /// <summary>Sets the token this client sends on its requests for one execution (a share token from a link, or a token kept elsewhere).</summary>
+    /// <param name="executionId">The execution's id.</param>
+    /// <param name="token">The token.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="executionId"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="token"/> is <see langword="null"/> or empty.</exception>
+    public void SetExecutionToken(long executionId, string token)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(executionId);
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        lock (_tokens)
+        {
+            if (!_tokens.ContainsKey(executionId))
+            {
+                _tokenOrder.Enqueue(executionId);
+                while (_tokenOrder.Count > MaxKeptTokens && _tokenOrder.TryDequeue(out var oldest))
+                {
+                    _tokens.Remove(oldest);
+                }
+            }
+
+            _tokens[executionId] = token;
+        }
+    }
+
     internal Uri AttachUri(long executionId) => ExecutionUri(executionId, "stream");
 
-    internal async Task<HttpResponseMessage> SendStreamRequestAsync(HttpMethod method, Uri uri, ReadOnlyMemory<byte>? content, long lastEventId, CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendStreamRequestAsync(HttpMethod method, Uri uri, ReadOnlyMemory<byte>? content, long lastEventId, CancellationToken cancellationToken, long? executionId = null)
     {
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.Accept.Add(s_eventStream);
@@ -179,24 +254,33 @@ public sealed class ExecutionStreamClient
             request.Headers.Add("Last-Event-ID", lastEventId.ToString(CultureInfo.InvariantCulture));
         }
 
+        AddToken(request, executionId);
         request.Content = CreateContent(content);
-        return await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        KeepToken(response);
+        return response;
     }
 
     private Task<ExecutionSummary> ControlAsync(long executionId, string action, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(executionId);
-        // An empty JSON object: the server accepts control requests only as application/json (cross-site request protection).
+
+        // An empty JSON object: servers need no body now (their cross-origin check guards control requests), older ones required JSON.
         return SendForSummaryAsync(HttpMethod.Post, ExecutionUri(executionId, action), s_emptyJsonObject, executionId, cancellationToken);
     }
 
-    private async Task<ExecutionSummary> SendForSummaryAsync(HttpMethod method, Uri uri, ReadOnlyMemory<byte>? content, long? executionId, CancellationToken cancellationToken)
+    private Task<ExecutionSummary> SendForSummaryAsync(HttpMethod method, Uri uri, ReadOnlyMemory<byte>? content, long? executionId, CancellationToken cancellationToken)
+        => SendForJsonAsync(method, uri, content, executionId, ClientJsonContext.Default.ExecutionSummary, cancellationToken);
+
+    private async Task<T> SendForJsonAsync<T>(HttpMethod method, Uri uri, ReadOnlyMemory<byte>? content, long? executionId, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.Accept.Add(s_json);
         request.Headers.Accept.Add(s_problemJson);
+        AddToken(request, executionId);
         request.Content = CreateContent(content);
         using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        KeepToken(response);
         if (!response.IsSuccessStatusCode)
         {
             throw await ProblemResponses.CreateExceptionAsync(response, executionId, cancellationToken).ConfigureAwait(false);
@@ -207,18 +291,49 @@ public sealed class ExecutionStreamClient
         {
             try
             {
-                return await JsonSerializer.DeserializeAsync(body, ClientJsonContext.Default.ExecutionSummary, cancellationToken).ConfigureAwait(false)
-                    ?? throw new JsonException("The body is null.");
+                var value = await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false);
+                return value is null ? throw new JsonException("The body is null.") : value;
             }
             catch (JsonException ex)
             {
                 throw new ExecutionStreamException(
-                    string.Create(CultureInfo.InvariantCulture, $"The server answered {(int)response.StatusCode} {response.ReasonPhrase} with a body that is not an execution summary: {ex.Message}"),
+                    string.Create(CultureInfo.InvariantCulture, $"The server answered {(int)response.StatusCode} {response.ReasonPhrase} with a body that is not {(typeof(T) == typeof(ExecutionSummary) ? "an execution summary" : "the expected JSON")}: {ex.Message}"),
                     ex)
                 {
                     ExecutionId = executionId,
                 };
             }
+        }
+    }
+
+    private void AddToken(HttpRequestMessage request, long? executionId)
+    {
+        if (executionId is not { } id || request.Headers.Contains(TokenHeader))
+        {
+            return;
+        }
+
+        string? token;
+        lock (_tokens)
+        {
+            _tokens.TryGetValue(id, out token);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation(TokenHeader, token);
+        }
+    }
+
+    /// <summary>Keeps the token a start response carries (with the execution's id), for the later requests of that execution.</summary>
+    private void KeepToken(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues(TokenHeader, out var tokens)
+            && response.Headers.TryGetValues(ExecutionIdHeader, out var ids)
+            && long.TryParse(ids.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+            && tokens.FirstOrDefault() is { Length: > 0 } token)
+        {
+            SetExecutionToken(id, token);
         }
     }
 

@@ -36,4 +36,10 @@ public sealed class ExecutionSummary
 
     /// <summary>Gets the state of each node of the workflow, in the workflow's order.</summary>
     public IReadOnlyList<ExecutionNodeSummary> Nodes { get => field ?? []; init; }
+
+    /// <summary>
+    /// Gets the execution token the server gave the starter (in the answer of <see cref="ExecutionStreamClient.StartAsync"/> only): it
+    /// reads and controls this one execution. The client keeps it and sends it on later requests for the execution by itself.
+    /// </summary>
+    public string? AccessToken { get; init; }
 }

@@ -41,7 +41,9 @@ namespace FlowStream.Nodes.Gemini;
 /// because the API's counts are cumulative. A blocked prompt or a safety finish is a response, not an exception.
 /// </para>
 /// <para>
-/// Failures throw <see cref="GeminiException"/> with the API's status and message. 408, 429, 5xx and transport failures or
+/// Failures throw <see cref="GeminiException"/> with the API's status and message. Redirects are not followed by the client
+/// <c>AddGemini()</c> registers; a unary body above <see cref="GeminiOptions.MaxResponseBytes"/> and a stream line above
+/// <see cref="GeminiOptions.MaxStreamLineBytes"/> fail the request. 408, 429, 5xx and transport failures or
 /// timeouts are retried (server's <c>RetryInfo.retryDelay</c>, then <c>Retry-After</c>, then exponential backoff with jitter, within
 /// <see cref="GeminiOptions.MaxAttempts"/> and <see cref="GeminiOptions.MaxTotalWait"/>); a stream only until its first chunk.
 /// With no API key, <see cref="InvalidOperationException"/> <c>API key not configured</c> is thrown before anything is sent.
@@ -131,9 +133,13 @@ public sealed class GeminiChatClient : IChatClient
                     }
                     else
                     {
-                        var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-                        var wire = body.Length == 0 ? null : JsonSerializer.Deserialize(body, GeminiJsonContext.Default.GenerateContentResponse);
-                        if (wire is null)
+                        var body = await ReadCappedAsync(response.Content, request.Settings.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
+                        var wire = body is null || body.Length == 0 ? null : JsonSerializer.Deserialize(body, GeminiJsonContext.Default.GenerateContentResponse);
+                        if (body is null)
+                        {
+                            failure = TooLarge(request.Settings.MaxResponseBytes);
+                        }
+                        else if (wire is null)
                         {
                             failure = GeminiFailure.Empty("Gemini API returned an empty response.");
                         }
@@ -314,9 +320,13 @@ public sealed class GeminiChatClient : IChatClient
                 else if (response.Content.Headers.ContentType?.MediaType is "application/json")
                 {
                     // Not SSE after all: one JSON document, a response or an error envelope.
-                    var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-                    var wire = body.Length == 0 ? null : JsonSerializer.Deserialize(body, GeminiJsonContext.Default.GenerateContentResponse);
-                    if (wire?.Error is { } error)
+                    var body = await ReadCappedAsync(response.Content, request.Settings.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
+                    var wire = body is null || body.Length == 0 ? null : JsonSerializer.Deserialize(body, GeminiJsonContext.Default.GenerateContentResponse);
+                    if (body is null)
+                    {
+                        failure = TooLarge(request.Settings.MaxResponseBytes);
+                    }
+                    else if (wire?.Error is { } error)
                     {
                         failure = GeminiFailure.FromApiError(error, (int)response.StatusCode, null, request.ApiKey);
                     }
@@ -332,7 +342,7 @@ public sealed class GeminiChatClient : IChatClient
                 }
                 else
                 {
-                    var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                    var body = new LineLimitedStream(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false), request.Settings.MaxStreamLineBytes);
                     events = SseParser.Create(body, GeminiStreamSession.ParseChunk).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
                     var first = await GeminiStreamSession.ReadChunkAsync(events).ConfigureAwait(false);
                     if (first is null)
@@ -365,6 +375,10 @@ public sealed class GeminiChatClient : IChatClient
             catch (JsonException ex)
             {
                 failure = GeminiFailure.InvalidResponse("The Gemini stream sent a chunk that is not valid JSON.", ex);
+            }
+            catch (InvalidDataException ex)
+            {
+                failure = GeminiFailure.InvalidResponse(ex.Message, ex);
             }
             finally
             {
@@ -414,6 +428,37 @@ public sealed class GeminiChatClient : IChatClient
 
         return GeminiFailure.FromHttpStatus(status, response.ReasonPhrase, retryAfter);
     }
+
+    /// <summary>Reads a whole body of at most <paramref name="limit"/> bytes; <see langword="null"/> when it is larger (it is not read further).</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long limit, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+    }
+
+    private static GeminiFailure TooLarge(long limit)
+        => GeminiFailure.InvalidResponse($"Gemini API response is larger than {limit} bytes (GeminiOptions.MaxResponseBytes): not read.", null);
 
     private static async Task<string> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
     {

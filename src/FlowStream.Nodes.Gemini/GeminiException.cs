@@ -48,7 +48,8 @@ public sealed class GeminiException : Exception
 
     /// <summary>
     /// Gets a value indicating whether the failure was of a kind that is retried (408, 429, 5xx, transport failure, timeout) and
-    /// the request may succeed later. <see langword="false"/> for a stream that failed after its first chunk, which is not retried.
+    /// the request may succeed later. <see langword="false"/> for a stream that failed after its first chunk, which is not retried,
+    /// and for a 429 of an exhausted daily quota. The <c>gemini</c> node does not repeat a failure that is not transient.
     /// </summary>
     public bool IsTransient { get; }
 

@@ -73,9 +73,21 @@ public sealed class GeminiOptions
     /// </summary>
     public TimeSpan MaxTotalWait { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Gets or sets the largest response body of a unary call (<c>generateContent</c>) that is read, in bytes. Default 16 MiB; at least
+    /// 1 KiB. A larger body fails the request (not retried) without being read further.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the longest line of a streamed response (<c>streamGenerateContent</c>), in bytes: one SSE <c>data:</c> line holds
+    /// one chunk. Default 1 MiB; at least 1 KiB. A longer line fails the request (not retried).
+    /// </summary>
+    public int MaxStreamLineBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Describes the options without the API key (only whether one is set).</summary>
     /// <returns>The options as text.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"GeminiOptions {{ ApiKey = {(string.IsNullOrWhiteSpace(ApiKey) ? "(not set)" : "(set)")}, BaseUrl = {BaseUrl}, DefaultModel = {DefaultModel}, Timeout = {Timeout}, MaxAttempts = {MaxAttempts}, BaseDelay = {BaseDelay}, MaxDelay = {MaxDelay}, MaxTotalWait = {MaxTotalWait} }}");
+        $"GeminiOptions {{ ApiKey = {(string.IsNullOrWhiteSpace(ApiKey) ? "(not set)" : "(set)")}, BaseUrl = {BaseUrl}, DefaultModel = {DefaultModel}, Timeout = {Timeout}, MaxAttempts = {MaxAttempts}, BaseDelay = {BaseDelay}, MaxDelay = {MaxDelay}, MaxTotalWait = {MaxTotalWait}, MaxResponseBytes = {MaxResponseBytes}, MaxStreamLineBytes = {MaxStreamLineBytes} }}");
 }

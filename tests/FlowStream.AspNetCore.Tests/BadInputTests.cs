@@ -246,26 +246,6 @@ public class BadInputTests
     }
 
     [Theory]
-    [InlineData("cancel", "application/x-www-form-urlencoded", "a=b")]
-    [InlineData("pause", "text/plain", "")]
-    [InlineData("resume", "multipart/form-data; boundary=x", "--x--")]
-    [InlineData("cancel", null, "")]
-    public async Task Control_ContentTypeNotJson_Answers415AndLeavesTheExecutionAlone(string action, string? contentType, string body)
-    {
-        var gates = new Gates();
-        await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
-        var id = await server.StartAsync("""{"flowId": "gated"}""");
-        await server.WaitForNodeStartAsync(id, "Gate");
-
-        using var response = await server.Client.SendAsync(PostRaw($"/executions/{Format(id)}/{action}", body, contentType), Ct);
-
-        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, ExecutionStreamProblemTypes.UnsupportedMediaType);
-        server.Execution(id).Status.Should().Be(ExecutionStatus.Running, "a cross-site form must not be able to control an execution");
-        gates.Release("Gate");
-        (await server.WaitForCompletionAsync(id)).Should().Be(ExecutionStatus.Success);
-    }
-
-    [Theory]
     [InlineData("abc", null)]
     [InlineData("-1", null)]
     [InlineData("1.5", null)]

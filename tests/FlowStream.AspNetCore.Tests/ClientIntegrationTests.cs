@@ -25,7 +25,9 @@ public class ClientIntegrationTests
 
         // Flush after every event (MaxUnflushedBytes = 1) so that the cut falls mid-stream even when the flow's events are all queued at once.
         await using var server = await TestServer.StartAsync(b => Flows.Register(b), o => o.MaxUnflushedBytes = 1, configurePipeline: app => app.Use(killer.Middleware));
-        var client = new ExecutionStreamClient(server.Client, new ExecutionStreamClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(1) });
+        // A client without the test token jar: the anonymous re-attaches get through with the token the client kept from the start.
+        using var http = server.CreateClient();
+        var client = new ExecutionStreamClient(http, new ExecutionStreamClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(1) });
 
         var events = new List<ClientEvent>();
         await foreach (var e in client.StartAndStreamAsync("chain50", default, TestContext.Current.CancellationToken).WithCancellation(TestContext.Current.CancellationToken))
@@ -55,7 +57,8 @@ public class ClientIntegrationTests
     {
         var gates = new Gates();
         await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
-        var client = new ExecutionStreamClient(server.Client);
+        using var http = server.CreateClient();
+        var client = new ExecutionStreamClient(http);
 
         var started = await client.StartAsync(new StartExecutionRequest { FlowId = "gated", InputData = JsonDocument.Parse("""{"n": 1}""").RootElement }, TestContext.Current.CancellationToken);
         started.Status.Should().Be("running");
@@ -81,5 +84,42 @@ public class ClientIntegrationTests
         (await conflict.Should().ThrowAsync<ExecutionStreamException>()).Which.ProblemType.Should().Be(ExecutionStreamProblemTypes.ExecutionFinished);
         var missing = () => client.GetStatusAsync(424242, TestContext.Current.CancellationToken);
         (await missing.Should().ThrowAsync<ExecutionStreamException>()).Which.StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Client_CarriesItsTokens_ReadsWholeOutputs_AndSharesReadOnly()
+    {
+        var gates = new Gates();
+        await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
+        using var http = server.CreateClient();
+        var client = new ExecutionStreamClient(http);
+        var ct = TestContext.Current.CancellationToken;
+
+        var started = await client.StartAsync(new StartExecutionRequest { FlowId = "gated", InputData = JsonDocument.Parse("""{"n": 1}""").RootElement }, ct);
+        started.AccessToken.Should().NotBeNullOrEmpty();
+        await server.WaitForNodeStartAsync(started.ExecutionId, "Gate");
+        (await client.GetNodeOutputAsync(started.ExecutionId, "Start", ct)).GetProperty("n").GetInt32().Should().Be(1);
+        var share = await client.CreateShareTokenAsync(started.ExecutionId, TimeSpan.FromMinutes(5), ct);
+        share.Access.Should().Be("read");
+        share.ExpiresAt.Should().BeAfter(DateTimeOffset.UtcNow.AddMinutes(4));
+
+        using var watcherHttp = server.CreateClient();
+        var watcher = new ExecutionStreamClient(watcherHttp);
+        var stranger = () => watcher.GetStatusAsync(started.ExecutionId, ct);
+        (await stranger.Should().ThrowAsync<ExecutionStreamException>()).Which.StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
+        watcher.SetExecutionToken(started.ExecutionId, share.Token);
+        (await watcher.GetStatusAsync(started.ExecutionId, ct)).Status.Should().Be("running");
+        var control = () => watcher.CancelAsync(started.ExecutionId, ct);
+        (await control.Should().ThrowAsync<ExecutionStreamException>()).Which.StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
+
+        gates.Release("Gate");
+        var events = new List<ClientEvent>();
+        await foreach (var e in watcher.AttachAsync(started.ExecutionId, 0, ct).WithCancellation(ct))
+        {
+            events.Add(e);
+        }
+
+        events[^1].TryGetExecutionFinished(out var finished).Should().BeTrue();
+        finished!.Status.Should().Be("success");
     }
 }

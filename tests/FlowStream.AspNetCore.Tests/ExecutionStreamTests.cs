@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
 using FlowStream.AspNetCore.Tests.Infrastructure;
-using FlowStream.Events;
+using FlowStream.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace FlowStream.AspNetCore.Tests;
@@ -60,7 +61,7 @@ public class ExecutionStreamTests
         var gates = new Gates();
         await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
 
-        using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}""")).WithTimeout("the server's response");
+        using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}""")).WithTimeout("the awaited step");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var id = long.Parse(response.Headers.GetValues("X-Execution-Id").Single(), System.Globalization.CultureInfo.InvariantCulture);
@@ -83,7 +84,7 @@ public class ExecutionStreamTests
         SseReader.Message? message;
         do
         {
-            message = await sse.ReadMessageAsync(TestContext.Current.CancellationToken).WithTimeout("the next SSE message");
+            message = await sse.ReadMessageAsync(TestContext.Current.CancellationToken).WithTimeout("the awaited step");
         }
         while (message is not null && !(message.Type == "nodeExecutionBefore" && message.Json.GetProperty("nodeName").GetString() == "Gate"));
 
@@ -101,7 +102,7 @@ public class ExecutionStreamTests
         using var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}"""));
         using var sse = await response.OpenSseAsync();
 
-        var line = await sse.ReadLineUntilAsync(l => l.StartsWith(':'), TestContext.Current.CancellationToken).WithTimeout("sse.ReadLineUntilAsync(l => l.StartsWith(':'))");
+        var line = await sse.ReadLineUntilAsync(l => l.StartsWith(':'), TestContext.Current.CancellationToken).WithTimeout("the awaited step");
 
         line.Should().Be(": keepalive");
         sse.Raw.Should().Contain("\"nodeName\":\"Gate\"", "the heartbeat comes while the gate node waits");
@@ -114,17 +115,17 @@ public class ExecutionStreamTests
     {
         var gates = new Gates();
         await using var server = await TestServer.StartAsync(b => Flows.Register(b, gates));
+        using var readers = new ActiveReaders(server.App.Services);
         var response = await server.Client.SendStreamingAsync(Http.Post("/executions/stream", """{"flowId": "gated"}"""));
         var id = long.Parse(response.Headers.GetValues("X-Execution-Id").Single(), System.Globalization.CultureInfo.InvariantCulture);
         var sse = await response.OpenSseAsync();
         await sse.ReadLineUntilAsync(l => l.Contains("\"nodeName\":\"Gate\""), TestContext.Current.CancellationToken);
-        var bus = (InMemoryExecutionEventBus)server.Bus;
-        bus.GetSubscriberCount(id).Should().Be(1);
+        readers.Count.Should().Be(1, "the stream reads the execution's log");
 
         sse.Dispose();
         response.Dispose();
 
-        await bus.WhenNoSubscribersAsync(id).WithTimeout("bus.WhenNoSubscribersAsync(id)");
+        await readers.WhenZeroAsync().WithTimeout("the awaited step");
         server.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
         execution!.IsFinished.Should().BeFalse("a client that goes away does not stop its execution");
         gates.Release("Gate");
@@ -159,7 +160,7 @@ public class ExecutionStreamTests
 
         var stopping = server.App.StopAsync(TestContext.Current.CancellationToken);
         var rest = await sse.ReadAllAsync(TestContext.Current.CancellationToken).WithTimeout("the SSE stream to end");
-        await stopping.WithTimeout("the server to stop");
+        await stopping.WithTimeout("the awaited step");
 
         rest[^1].Type.Should().Be("executionFinished");
         rest[^1].Json.GetProperty("status").GetString().Should().Be("canceled");
@@ -186,7 +187,12 @@ public class ExecutionStreamTests
     [Fact]
     public async Task ConcurrentStreams_200StreamsOf50NodeFlow_AllCompleteAndOrdered()
     {
-        await using var server = await TestServer.StartAsync(b => Flows.Register(b));
+        // 200 at once from one (anonymous, loopback) caller: above the default per-owner quota of 100.
+        await using var server = await TestServer.StartAsync(b =>
+        {
+            Flows.Register(b);
+            b.Services.Configure<FlowStreamOptions>(o => o.MaxRunningExecutionsPerOwner = 1_000);
+        });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
         {

@@ -41,7 +41,7 @@ public class OwnershipTests
 
         var execution = server.Execution(id);
         execution.Status.Should().Be(ExecutionStatus.Running, "neither the pause nor the cancel of another caller took effect");
-        server.Bus.TryGetLastSequence(id, out var last).Should().BeTrue();
+        server.Events.TryGetLastSequence(id, out var last).Should().BeTrue();
         last.Should().Be(4, "no executionPaused or executionResumed was published");
         gates.Release("Gate");
         (await server.WaitForCompletionAsync(id)).Should().Be(ExecutionStatus.Success);

@@ -84,11 +84,12 @@ public class RetentionTests
         // HTTP/2: the client's flow-control window (64 KB) stops the server's writes while the test does not read, so the reader
         // really falls behind while the execution publishes ~600 KB.
         await using var server = await StartServerAsync(gates, HttpProtocols.Http2);
-        using var client = server.CreateClient(HttpVersion.Version20);
+        using var client = server.CreateClient(HttpVersion.Version20, withTokenJar: true);
         using var start = await client.SendAsync(H2(Http.Post("/executions", """{"flowId": "big"}""")), Ct).WithTimeout("the start's response");
         start.StatusCode.Should().Be(HttpStatusCode.Accepted);
         var id = (await start.ReadJsonAsync()).GetProperty("executionId").GetInt64();
         using var response = await client.SendStreamingAsync(H2(Http.Get($"/executions/{Format(id)}/stream"))).WithTimeout("the stream's response");
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await ReadIfProblemAsync(response));
         using var sse = await response.OpenSseAsync();
         var seen = new List<SseReader.Message>();
         while (seen.Count == 0 || seen[^1].Type != "nodeExecutionBefore" || seen[^1].Json.GetProperty("nodeName").GetString() != "Gate")
@@ -110,6 +111,9 @@ public class RetentionTests
         using var again = await client.SendStreamingAsync(H2(Http.Get($"/executions/{Format(id)}/stream", lastEventId: Format(seen[^1].Id!.Value)))).WithTimeout("the reconnect's response");
         await again.ShouldBeProblemAsync(HttpStatusCode.Gone, "urn:flowstream:problem:events-unavailable");
     }
+
+    private static async Task<string> ReadIfProblemAsync(HttpResponseMessage response)
+        => response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync(Ct);
 
     private static HttpRequestMessage H2(HttpRequestMessage request)
     {

@@ -1,78 +1,69 @@
-using FlowStream.Testing;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowStream.Tests;
 
-/// <summary>The README's example is this file's code: the test checks the README still shows it, then runs it.</summary>
+/// <summary>
+/// The README's examples as a reader pastes them: the C# block of "Example" is taken from README.md, compiled as the
+/// <c>Program.cs</c> of a console app (its template's implicit usings, nothing more) and run; the workflow JSON of
+/// "Workflows" is loaded, validated and run.
+/// </summary>
 public class ReadmeExampleTests
 {
     [Fact]
-    public void Readme_ShowsExactlyTheExampleThatThisTestRuns()
+    public async Task ReadmeExample_CompilesAsPasted_AndPrintsEveryEventInOrder()
     {
-        var source = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "tests", "FlowStream.Core.Tests", "ReadmeExampleTests.cs"));
-        var start = Array.FindIndex(source, l => l.Trim() == "// README example: start") + 1;
-        var end = Array.FindIndex(source, l => l.Trim() == "// README example: end");
-        var indent = source[start].Length - source[start].TrimStart().Length;
-        var example = string.Join("\n", source[start..end].Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+        var code = ReadmeSnippets.Blocks("Example", "csharp").Should().ContainSingle().Subject;
+        var program = ReadmeSnippets.Compile(code, ReadmeSnippets.ConsoleUsings, "ReadmeExample");
 
-        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")).ReplaceLineEndings("\n");
-        readme.Should().Contain("```csharp\n" + example + "\n```", "README.md must show the example exactly as ReadmeExample_Runs compiles and runs it");
-    }
+        var printed = await ReadmeSnippets.RunAsync(program);
 
-    [Fact]
-    public async Task ReadmeExample_Runs_AndPrintsEveryEventInOrder()
-    {
-        Console.Out = new StringWriter();
-
-#pragma warning disable xUnit1051 // the README shows the call as an application writes it
-        // README example: start
-        var services = new ServiceCollection();
-        services.AddFlowStream()
-            .AddNode("shout", (context, cancellationToken) =>
-            {
-                var text = context.Parameters.GetProperty("text").GetString()!;
-                var output = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["shout"] = text.ToUpperInvariant() });
-                return ValueTask.FromResult(NodeResult.Success(output));
-            });
-        await using var provider = services.BuildServiceProvider();
-        var engine = provider.GetRequiredService<IWorkflowEngine>();
-
-        var workflow = new WorkflowBuilder("hello", "Hello")
-            .AddNode("Start", "manualTrigger")
-            .AddNode("Greet", "set", """{"values": {"greeting": "Hello, {{ $json.name }}!"}}""")
-            .AddNode("Shout", "shout", """{"text": "{{ $json.greeting }}"}""")
-            .Chain("Start", "Greet", "Shout")
-            .Build();
-
-        var input = JsonDocument.Parse("""{"name": "Ada"}""").RootElement;
-        await foreach (var e in engine.RunWithEventsAsync(workflow, input))
-        {
-            Console.WriteLine($"{e.Sequence}: {e}");
-        }
-        // README example: end
-#pragma warning restore xUnit1051
-
-        var lines = Console.Out.ToString()!.TrimEnd().Split('\n');
+        var lines = printed.ReplaceLineEndings("\n").TrimEnd().Split('\n').Where(l => l.Contains(": {\"type\":", StringComparison.Ordinal)).ToArray();
         lines.Should().HaveCount(8);
-        lines.Select(l => l[..l.IndexOf(':')]).Should().Equal("1", "2", "3", "4", "5", "6", "7", "8");
+        lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).Should().Equal("1", "2", "3", "4", "5", "6", "7", "8");
         lines[0].Should().Contain("\"type\":\"executionStarted\"");
         lines[6].Should().Contain("\"nodeName\":\"Shout\"").And.Contain("\"data\":{\"shout\":\"HELLO, ADA!\"}");
         lines[7].Should().Contain("\"type\":\"executionFinished\"").And.Contain("\"status\":\"success\"");
     }
 
-    /// <summary>The example writes to Console; within this class, Console is this capture.</summary>
-    private static class Console
+    [Fact]
+    public void ReadmeExample_NamesThePackagesItNeeds()
     {
-        private static readonly AsyncLocal<StringWriter> s_out = new();
+        var commands = string.Join("\n", ReadmeSnippets.Blocks("Example", "bash"));
 
-        public static StringWriter Out
+        commands.Should().Contain("dotnet add package FlowStream.Core").And.Contain("dotnet add package Microsoft.Extensions.DependencyInjection");
+    }
+
+    [Fact]
+    public async Task ReadmeWorkflowJson_UsesOnlyBuiltInNodeTypes_AndRuns()
+    {
+        var json = ReadmeSnippets.Blocks("Workflows", "json").Should().ContainSingle().Subject;
+        var workflow = WorkflowDefinition.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
+        var services = new ServiceCollection();
+        services.AddFlowStream();
+        await using (var validating = services.BuildServiceProvider())
         {
-            get => s_out.Value!;
-            set => s_out.Value = value;
+            validating.GetRequiredService<IWorkflowEngine>().Validate(workflow).Should().BeEmpty("the README's workflow must only use node types that exist");
         }
 
-        public static void WriteLine(string line) => Out.Write(line + "\n");
+        // The example fetches from a shop on the internet; here a stand-in http node answers for it.
+        services.AddFlowStream().AddNode("http", (context, cancellationToken) =>
+            ValueTask.FromResult(NodeResult.Success(JsonDocument.Parse("""{"statusCode": 200, "body": {"total": 150}}""").RootElement)));
+        await using var provider = services.BuildServiceProvider();
+        var engine = provider.GetRequiredService<IWorkflowEngine>();
+        var input = JsonDocument.Parse("""{"orderId": 7}""").RootElement;
+        var events = await engine.RunWithEventsAsync(workflow, input, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        var finished = events[^1].Data;
+        finished.GetProperty("status").GetString().Should().Be("success");
+        var afters = events.Where(e => e.Type == ExecutionEventTypes.NodeExecutionAfter).ToDictionary(e => e.Data.GetProperty("nodeName").GetString()!, e => e.Data);
+        afters["Big order?"].GetProperty("output").GetString().Should().Be("true");
+        afters["Approval"].GetProperty("status").GetString().Should().Be("success");
+        afters["Auto"].GetProperty("status").GetString().Should().Be("skipped");
+        afters["Auto"].GetProperty("reason").GetString().Should().Be("branchNotTaken");
+        afters["Report"].GetProperty("reason").GetString().Should().Be("branchNotTaken");
+        afters["Join"].GetProperty("data").GetProperty("status").GetString().Should().Be("needs approval");
+        afters["Off"].GetProperty("reason").GetString().Should().Be("disabled");
+        afters.Values.Last().GetProperty("progress").GetProperty("percent").GetInt32().Should().Be(100);
     }
 }

@@ -31,7 +31,15 @@ public sealed class EventSourceTests(BrowserFixture fixture)
         // The cut (after event 4: started, Start before/after, Hold before) falls while Hold is held, so the rest comes
         // only through EventSource's own reconnect.
         var flow = new WorkflowBuilder("hold").AddNode("Start", "manualTrigger").AddNode("Hold", "gate").AddNode("Done", "noOp").Chain("Start", "Hold", "Done").Build();
-        var execution = server.Engine.Start(flow);
+
+        // Started over HTTP, as a page would: the execution is anonymous, so the EventSource needs its token (access_token in
+        // the URL, since an EventSource cannot set headers).
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        using var start = await http.PostAsync(
+            "/executions", new StringContent($$"""{"workflow": {{flow.ToJson()}}}""", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var started = System.Text.Json.JsonDocument.Parse(await start.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        server.Engine.TryGetExecution(started.GetProperty("executionId").GetInt64(), out var execution).Should().BeTrue();
+        var token = Uri.EscapeDataString(started.GetProperty("accessToken").GetString()!);
 
         // EventSource reconnects by itself after the cut (sending Last-Event-ID), and once more after executionFinished,
         // which the server answers with 204 so that it stops for good (readyState CLOSED).
@@ -44,7 +52,7 @@ public sealed class EventSourceTests(BrowserFixture fixture)
               source.onerror = () => { if (source.readyState === EventSource.CLOSED) resolve(ids); };
             })
             """,
-            $"/executions/{execution.Id}/stream");
+            $"/executions/{execution!.Id}/stream?access_token={token}");
         await cutter.FirstCut.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         gate.SetResult();
         var ids = await reading;

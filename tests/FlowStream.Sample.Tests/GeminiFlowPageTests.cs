@@ -24,6 +24,14 @@ public sealed class GeminiFlowPageTests(BrowserFixture fixture)
         (await page.GetAttributeAsync(".node[data-node-name='Gemini AI']", "data-status")).Should().Be("error");
         (await page.TextContentAsync(".node[data-node-name='Gemini AI'] .node-error")).Should().Be("API key not configured");
         (await page.GetAttributeAsync(".node[data-node-name='Format']", "data-status")).Should().Be("skipped");
+
+        // Next to the error, the page says how to set a key.
+        await Assertions.Expect(page.Locator("#hint")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#hint")).ToContainTextAsync("dotnet user-secrets set FlowStream:Gemini:ApiKey");
+        await Assertions.Expect(page.Locator("#hint")).ToContainTextAsync("GEMINI_API_KEY");
+        await page.ClickAsync(".node[data-node-name='Gemini AI']");
+        await Assertions.Expect(page.Locator("#details-help")).ToContainTextAsync("dotnet user-secrets set FlowStream:Gemini:ApiKey");
+        (await page.TextContentAsync("#details-body")).Should().StartWith("Error: API key not configured");
     }
 
     [Fact]
@@ -48,6 +56,33 @@ public sealed class GeminiFlowPageTests(BrowserFixture fixture)
         (await page.TextContentAsync("#details-body")).Should().Contain("Quiet river carries the spring light home");
     }
 
+    [Fact]
+    public async Task GeminiFlow_WhenTheClientRetries_TheNodeShowsTheRetryWithItsReasonAndWait()
+    {
+        var handler = new OverloadedOnceHandler();
+        await using var server = await SampleServer.StartAsync(builder =>
+        {
+            builder.Services.Configure<FlowStream.Nodes.Gemini.GeminiOptions>(o =>
+            {
+                o.ApiKey = "test-key";
+                o.BaseDelay = TimeSpan.FromMilliseconds(20);
+            });
+            builder.Services.AddHttpClient(FlowStream.Nodes.Gemini.GeminiChatClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        });
+        var page = await OpenAsync(server);
+        var note = page.Locator(".node[data-node-name='Gemini AI'] .node-note");
+
+        await page.ClickAsync("#run");
+        await Assertions.Expect(note).ToContainTextAsync("attempt 1 of 5 failed: Gemini API error 503 UNAVAILABLE", new() { Timeout = Timeout });
+        await Assertions.Expect(note).ToContainTextAsync("retrying in");
+        (await page.GetAttributeAsync(".node[data-node-name='Gemini AI']", "data-status")).Should().Be("running", "the retry is shown while the node waits");
+        await Assertions.Expect(page.Locator("#log li[data-type='nodeExecutionProgress'] .status")).ToHaveTextAsync("retry after attempt 1");
+        handler.Release();
+        await page.Locator("body[data-execution-status='success']").WaitForAsync(new() { Timeout = Timeout });
+
+        (await page.TextContentAsync(".node[data-node-name='Gemini AI'] .stream")).Should().Be("Quiet river");
+    }
+
     private async Task<IPage> OpenAsync(SampleServer server)
     {
         var browser = fixture.RequireBrowser();
@@ -57,6 +92,35 @@ public sealed class GeminiFlowPageTests(BrowserFixture fixture)
         await page.ClickAsync("#flows button[data-flow-id='gemini']");
         await page.Locator("#run:not([disabled])").WaitForAsync();
         return page;
+    }
+
+    /// <summary>The Gemini API as seen by the sample's HttpClient: 503 once, then (when the test says so) a one-chunk stream.</summary>
+    private sealed class OverloadedOnceHandler : HttpMessageHandler
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _requests;
+
+        public void Release() => _release.TrySetResult();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _requests) == 1)
+            {
+                return new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable)
+                {
+                    Content = new StringContent("""{"error": {"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"}}""", System.Text.Encoding.UTF8, "application/json"),
+                };
+            }
+
+            await _release.Task.WaitAsync(cancellationToken);
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent(
+                    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Quiet river\"}], \"role\": \"model\"}, \"finishReason\": \"STOP\"}], \"modelVersion\": \"gemini-2.5-flash\"}\r\n\r\n",
+                    System.Text.Encoding.UTF8,
+                    "text/event-stream"),
+            };
+        }
     }
 
     /// <summary>An IChatClient that streams its deltas one at a time, each after the test says so.</summary>

@@ -20,10 +20,10 @@ internal sealed class SampleServer : IAsyncDisposable
 
     public IWorkflowEngine Engine { get; }
 
-    public static async Task<SampleServer> StartAsync(Action<WebApplicationBuilder>? configureServices = null, Action<WebApplication>? configurePipeline = null)
+    public static async Task<SampleServer> StartAsync(Action<WebApplicationBuilder>? configureServices = null, Action<WebApplication>? configurePipeline = null, string[]? args = null)
     {
         var app = SampleApp.Build(
-            ["--urls", "http://127.0.0.1:0"],
+            ["--urls", "http://127.0.0.1:0", .. args ?? []],
             builder =>
             {
                 builder.Logging.ClearProviders();

@@ -30,7 +30,7 @@ internal sealed class EventRecorder
         lock (_lock)
         {
             var found = _events.FirstOrDefault(match);
-            if (found is not null)
+            if (found.Type is not null)
             {
                 return Task.FromResult(found);
             }

@@ -23,7 +23,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         App = app;
         BaseAddress = baseAddress;
         Engine = app.Services.GetRequiredService<IWorkflowEngine>();
-        Bus = app.Services.GetRequiredService<IExecutionEventBus>();
+        Events = app.Services.GetRequiredService<IExecutionEventReader>();
     }
 
     public WebApplication App { get; }
@@ -32,7 +32,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
 
     public IWorkflowEngine Engine { get; }
 
-    public IExecutionEventBus Bus { get; }
+    public IExecutionEventReader Events { get; }
 
     public static async Task<BenchmarkServer> StartAsync(
         Action<FlowStreamOptions> configureOptions,
@@ -47,7 +47,8 @@ internal sealed class BenchmarkServer : IAsyncDisposable
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
         });
-        var flowStream = builder.Services.AddFlowStream(configureOptions).AddExecutionStream();
+        // Streams per execution unbounded: the scale benchmark attaches thousands of idle streams to one execution.
+        var flowStream = builder.Services.AddFlowStream(configureOptions).AddExecutionStream(o => o.MaxStreamsPerExecution = int.MaxValue);
         configureFlowStream(flowStream);
         var app = builder.Build();
         app.MapExecutionStream();
@@ -56,6 +57,11 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BenchmarkServer(app, new Uri(address));
     }
+
+    /// <summary>An execution token for an execution started on the engine directly (anonymous executions answer only their token holders).</summary>
+    public string TokenFor(long executionId)
+        => new FlowStream.AspNetCore.Internal.ExecutionTokens(App.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(), TimeProvider.System)
+            .Create(executionId, FlowStream.AspNetCore.Internal.ExecutionAccess.Control, TimeSpan.FromDays(1)).Token;
 
     public HttpClient CreateClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
     {

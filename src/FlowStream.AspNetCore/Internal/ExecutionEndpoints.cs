@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -8,21 +10,45 @@ using Microsoft.Extensions.Primitives;
 namespace FlowStream.AspNetCore.Internal;
 
 /// <summary>The request handlers behind <c>MapExecutionStream()</c>.</summary>
-internal sealed class ExecutionEndpoints
+internal sealed partial class ExecutionEndpoints
 {
+    /// <summary>The header that carries an execution token, both ways.</summary>
+    public const string TokenHeader = "FlowStream-Token";
+
+    /// <summary>The query parameter that carries an execution token for a browser <c>EventSource</c>, which cannot set headers.</summary>
+    public const string TokenQuery = "access_token";
+
+    /// <summary>What a caller over the stream limit is told to wait, in seconds.</summary>
+    private const int StreamLimitRetryAfterSeconds = 5;
+
     private readonly IWorkflowEngine _engine;
     private readonly IWorkflowStore? _store;
-    private readonly IExecutionEventBus _bus;
+    private readonly IExecutionEventReader _events;
     private readonly ExecutionStreamOptions _options;
     private readonly ExecutionStreamer _streamer;
+    private readonly ExecutionTokens _tokens;
+    private readonly CrossOriginProtection _crossOrigin;
+    private readonly int _eventDataLimit;
+    private readonly Dictionary<long, int> _openStreams = [];
 
-    public ExecutionEndpoints(IWorkflowEngine engine, IWorkflowStore? store, IExecutionEventBus bus, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger)
+    public ExecutionEndpoints(
+        IWorkflowEngine engine,
+        IWorkflowStore? store,
+        IExecutionEventReader events,
+        ExecutionStreamOptions options,
+        ExecutionTokens tokens,
+        int eventDataLimit,
+        TimeProvider timeProvider,
+        ILogger logger)
     {
         _engine = engine;
         _store = store;
-        _bus = bus;
+        _events = events;
         _options = options;
-        _streamer = new ExecutionStreamer(engine, options, timeProvider, logger);
+        _tokens = tokens;
+        _eventDataLimit = eventDataLimit;
+        _crossOrigin = new CrossOriginProtection(options.TrustedOrigins);
+        _streamer = new ExecutionStreamer(events, options, timeProvider, logger);
     }
 
     /// <summary><c>POST {pattern}/stream</c>: start, then stream every event of the new execution.</summary>
@@ -34,8 +60,8 @@ internal sealed class ExecutionEndpoints
             return;
         }
 
-        context.Response.Headers["X-Execution-Id"] = ExecutionStreamer.FormatId(execution.Id);
-        await _streamer.StreamAsync(context, execution, 0, _options.CancelOnDisconnect).ConfigureAwait(false);
+        WriteStartHeaders(context, execution);
+        await StreamCountedAsync(context, execution, 0, _options.CancelOnDisconnect).ConfigureAwait(false);
     }
 
     /// <summary><c>POST {pattern}</c>: start; 202 with the execution's location and summary.</summary>
@@ -47,15 +73,16 @@ internal sealed class ExecutionEndpoints
             return;
         }
 
+        var token = WriteStartHeaders(context, execution);
         var path = context.Request.Path.Value?.TrimEnd('/') ?? "";
         context.Response.Headers.Location = $"{context.Request.PathBase}{path}/{ExecutionStreamer.FormatId(execution.Id)}";
-        await WriteSummaryAsync(context, execution, StatusCodes.Status202Accepted).ConfigureAwait(false);
+        await WriteSummaryAsync(context, execution, StatusCodes.Status202Accepted, token).ConfigureAwait(false);
     }
 
     /// <summary><c>GET {pattern}/{id}/stream</c>: replay after <c>Last-Event-ID</c>, then follow live.</summary>
     public async Task AttachAsync(HttpContext context)
     {
-        var execution = await FindOwnedExecutionAsync(context).ConfigureAwait(false);
+        var execution = await FindExecutionAsync(context, ExecutionAccess.Read).ConfigureAwait(false);
         if (execution is null)
         {
             return;
@@ -72,47 +99,50 @@ internal sealed class ExecutionEndpoints
             return;
         }
 
-        if (_bus.TryGetLastSequence(execution.Id, out var last) && afterSequence > last)
+        // "Finished?" before "last sequence": read the other way round, a resume racing the end could see the last id before
+        // executionFinished was appended, then "finished", and answer 204 to a client that never got executionFinished.
+        var isFinished = execution.IsFinished;
+        if (_events.TryGetLastSequence(execution.Id, out var last) && afterSequence > last)
         {
             await ProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, ExecutionStreamProblemTypes.InvalidLastEventId, "Invalid Last-Event-ID",
                 $"Last-Event-ID {afterSequence} is beyond the last event ({last}) of execution {execution.Id}: event ids are per execution.").ConfigureAwait(false);
             return;
         }
 
-        if (execution.IsFinished && afterSequence == last)
+        if (isFinished && afterSequence == last)
         {
             // Nothing will ever follow: 204 tells a browser EventSource to stop reconnecting.
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
 
-        await _streamer.StreamAsync(context, execution, afterSequence, cancelOnDisconnect: false).ConfigureAwait(false);
+        await StreamCountedAsync(context, execution, afterSequence, cancelOnDisconnect: false).ConfigureAwait(false);
     }
 
     /// <summary><c>GET {pattern}/{id}</c>: the execution's summary.</summary>
     public async Task GetStatusAsync(HttpContext context)
     {
-        var execution = await FindOwnedExecutionAsync(context).ConfigureAwait(false);
+        var execution = await FindExecutionAsync(context, ExecutionAccess.Read).ConfigureAwait(false);
         if (execution is not null)
         {
             await WriteSummaryAsync(context, execution, StatusCodes.Status200OK).ConfigureAwait(false);
         }
     }
 
-    /// <summary><c>POST {pattern}/{id}/cancel|pause|resume</c>.</summary>
+    /// <summary>
+    /// <c>POST {pattern}/{id}/cancel|pause|resume</c>. No body is needed (<c>curl -X POST</c> works): cross-site browser requests are
+    /// refused by the origin check instead. A read-only (share) token gets 403.
+    /// </summary>
     public async Task ControlAsync(HttpContext context, Func<WorkflowExecution, bool> control, string verb)
     {
-        var execution = await FindOwnedExecutionAsync(context).ConfigureAwait(false);
-        if (execution is null)
+        if (!await CheckOriginAsync(context).ConfigureAwait(false))
         {
             return;
         }
 
-        // Like starts, control requests must say they are JSON (the body may be empty or {}): a cross-site form or a
-        // no-cors fetch cannot set that type without a CORS preflight, so it cannot cancel a signed-in user's execution.
-        if (!context.Request.HasJsonContentType())
+        var execution = await FindExecutionAsync(context, ExecutionAccess.Control).ConfigureAwait(false);
+        if (execution is null)
         {
-            await UnsupportedMediaTypeAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -126,8 +156,108 @@ internal sealed class ExecutionEndpoints
         await WriteSummaryAsync(context, execution, StatusCodes.Status202Accepted).ConfigureAwait(false);
     }
 
+    /// <summary><c>GET {pattern}/{id}/nodes/{nodeName}/output</c>: a node's whole output (the claim check of a truncated event).</summary>
+    public async Task GetNodeOutputAsync(HttpContext context)
+    {
+        var execution = await FindExecutionAsync(context, ExecutionAccess.Read).ConfigureAwait(false);
+        if (execution is null)
+        {
+            return;
+        }
+
+        // The server decodes every escape of the path but %2F; a node name may hold a '/'.
+        var name = context.Request.RouteValues["nodeName"] as string ?? "";
+        var states = execution.GetNodeStates();
+        var node = states.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.Ordinal))
+            ?? states.FirstOrDefault(n => string.Equals(n.Name, name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), StringComparison.Ordinal));
+        if (node is null)
+        {
+            await ProblemWriter.NotFoundAsync(context, $"Execution {execution.Id} has no node '{Truncate(name)}'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (node.Output is not { ValueKind: not JsonValueKind.Undefined } output)
+        {
+            await ProblemWriter.NotFoundAsync(context, $"Node '{Truncate(name)}' of execution {execution.Id} has no output ({JsonNamingPolicy.CamelCase.ConvertName(node.Status.ToString())}).").ConfigureAwait(false);
+            return;
+        }
+
+        // The output's own bytes, as retained: no re-serialization of what may be megabytes.
+        var raw = JsonMarshal.GetRawUtf8Value(output).ToArray();
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = raw.Length;
+        response.Headers.CacheControl = "no-store";
+        await response.Body.WriteAsync(raw, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST {pattern}/{id}/tokens</c>, body <c>{"expiresInSeconds": n}</c> (optional): mints a read-only share token. Only the owner or
+    /// the holder of the execution token may; a share token's holder gets 403.
+    /// </summary>
+    public async Task CreateShareTokenAsync(HttpContext context)
+    {
+        if (!await CheckOriginAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var execution = await FindExecutionAsync(context, ExecutionAccess.Control).ConfigureAwait(false);
+        if (execution is null)
+        {
+            return;
+        }
+
+        var lifetime = _options.DefaultShareTokenLifetime;
+        if (context.Request.ContentLength is not 0 && (context.Request.ContentLength is not null || context.Request.ContentType is not null))
+        {
+            var body = await ReadBodyAsync(context).ConfigureAwait(false);
+            if (body is null)
+            {
+                return;
+            }
+
+            TokenRequestBody? request;
+            try
+            {
+                request = body.Length == 0 ? null : JsonSerializer.Deserialize(body, HttpJsonContext.Default.TokenRequestBody);
+            }
+            catch (JsonException ex)
+            {
+                await ProblemWriter.InvalidRequestAsync(context, $"The body is not a valid request: {ex.Message}").ConfigureAwait(false);
+                return;
+            }
+
+            if (request?.ExpiresInSeconds is { } seconds)
+            {
+                if (!(seconds > 0) || double.IsInfinity(seconds))
+                {
+                    await ProblemWriter.InvalidRequestAsync(context, "'expiresInSeconds' must be a positive number of seconds.").ConfigureAwait(false);
+                    return;
+                }
+
+                lifetime = seconds >= _options.MaxShareTokenLifetime.TotalSeconds ? _options.MaxShareTokenLifetime : TimeSpan.FromSeconds(seconds);
+            }
+        }
+
+        var (token, expiresAt) = _tokens.Create(execution.Id, ExecutionAccess.Read, lifetime);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, new TokenResponse { Token = token, ExpiresAt = FormatTime(expiresAt), ExecutionId = execution.Id, Access = "read" }, HttpJsonContext.Default.TokenResponse);
+        }
+
+        await ProblemWriter.WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8", buffer).ConfigureAwait(false);
+    }
+
     private async Task<WorkflowExecution?> StartFromBodyAsync(HttpContext context)
     {
+        if (!await CheckOriginAsync(context).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         var (ok, ownerId) = await TryGetCallerAsync(context).ConfigureAwait(false);
         if (!ok)
         {
@@ -163,8 +293,14 @@ internal sealed class ExecutionEndpoints
             return null;
         }
 
+        if (!string.IsNullOrEmpty(request.Mode) && !ModePattern().IsMatch(request.Mode))
+        {
+            await ProblemWriter.InvalidRequestAsync(context, "'mode' must be a short identifier: a letter, then at most 31 letters, digits, '_' or '-'.").ConfigureAwait(false);
+            return null;
+        }
+
         WorkflowDefinition? workflow;
-        if (request.Workflow is not null)
+        if (request.Workflow is { ValueKind: not JsonValueKind.Null } inline)
         {
             if (request.FlowId is not null)
             {
@@ -179,7 +315,16 @@ internal sealed class ExecutionEndpoints
                 return null;
             }
 
-            workflow = request.Workflow;
+            try
+            {
+                // The one parsing path of every workflow, as the stores use it: the same defaults for omitted properties.
+                workflow = WorkflowDefinition.FromJson(JsonMarshal.GetRawUtf8Value(inline));
+            }
+            catch (JsonException ex)
+            {
+                await ProblemWriter.InvalidRequestAsync(context, $"'workflow' is not a valid workflow: {ex.Message}").ConfigureAwait(false);
+                return null;
+            }
         }
         else if (!string.IsNullOrWhiteSpace(request.FlowId))
         {
@@ -201,13 +346,23 @@ internal sealed class ExecutionEndpoints
             return _engine.Start(workflow, new ExecutionRequest
             {
                 InputData = request.InputData is { ValueKind: JsonValueKind.Object } data ? data : default,
-                Mode = string.IsNullOrWhiteSpace(request.Mode) ? "manual" : request.Mode,
+                Mode = string.IsNullOrEmpty(request.Mode) ? "manual" : request.Mode,
                 OwnerId = ownerId,
+                QuotaPartition = QuotaPartitionOf(context, ownerId),
             });
         }
         catch (WorkflowValidationException ex)
         {
             await ProblemWriter.InvalidWorkflowAsync(context, ex).ConfigureAwait(false);
+            return null;
+        }
+        catch (ExecutionQuotaExceededException ex)
+        {
+            await TooManyRequestsAsync(context, ex.RetryAfter, $"Too many running executions: at most {ex.Limit} may run at once {(ex.Scope == "owner" ? "per caller (FlowStreamOptions.MaxRunningExecutionsPerOwner)" : "on this host (FlowStreamOptions.MaxRunningExecutions)")}.", writer =>
+            {
+                writer.WriteString("scope"u8, ex.Scope);
+                writer.WriteNumber("limit"u8, ex.Limit);
+            }).ConfigureAwait(false);
             return null;
         }
     }
@@ -276,7 +431,11 @@ internal sealed class ExecutionEndpoints
         => ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ExecutionStreamProblemTypes.RequestTooLarge, "Request too large",
             $"The body is larger than {limit} bytes (ExecutionStreamOptions.MaxRequestBodySize).");
 
-    private async Task<WorkflowExecution?> FindOwnedExecutionAsync(HttpContext context)
+    /// <summary>
+    /// The execution named by the route, when the caller may have <paramref name="needed"/> access to it: its owner, or the holder of
+    /// a valid token for it. Anybody else gets 404, exactly as for an id that does not exist; a read-only token used to control gets 403.
+    /// </summary>
+    private async Task<WorkflowExecution?> FindExecutionAsync(HttpContext context, ExecutionAccess needed)
     {
         var (ok, callerId) = await TryGetCallerAsync(context).ConfigureAwait(false);
         if (!ok)
@@ -285,16 +444,110 @@ internal sealed class ExecutionEndpoints
         }
 
         var raw = context.Request.RouteValues["id"] as string;
-        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && _engine.TryGetExecution(id, out var execution)
-            && string.Equals(execution.OwnerId, callerId, StringComparison.Ordinal))
+        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && _engine.TryGetExecution(id, out var execution))
         {
-            return execution;
+            var access = execution.OwnerId is not null && string.Equals(execution.OwnerId, callerId, StringComparison.Ordinal)
+                ? ExecutionAccess.Control
+                : _tokens.Check(TokenOf(context.Request), id);
+            if (access >= needed)
+            {
+                return execution;
+            }
+
+            if (access == ExecutionAccess.Read)
+            {
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status403Forbidden, ExecutionStreamProblemTypes.Forbidden, "Read-only token",
+                    $"This token can stream execution {id} and read its status and outputs, not control it or share it.").ConfigureAwait(false);
+                return null;
+            }
         }
 
-        // Someone else's execution is answered exactly like one that does not exist.
+        // Someone else's execution is answered exactly like one that does not exist; anonymous callers share nothing.
         await ProblemWriter.NotFoundAsync(context, $"Execution '{Truncate(raw ?? "")}' was not found.").ConfigureAwait(false);
         return null;
+    }
+
+    private static string? TokenOf(HttpRequest request)
+    {
+        var header = request.Headers[TokenHeader];
+        return !StringValues.IsNullOrEmpty(header) ? header.ToString() : request.Query[TokenQuery].ToString();
+    }
+
+    /// <summary>Gives the starter its execution token (header on both starts) and the id header; returns the token.</summary>
+    private string WriteStartHeaders(HttpContext context, WorkflowExecution execution)
+    {
+        var (token, _) = _tokens.Create(execution.Id, ExecutionAccess.Control, _options.ExecutionTokenLifetime);
+        context.Response.Headers["X-Execution-Id"] = ExecutionStreamer.FormatId(execution.Id);
+        context.Response.Headers[TokenHeader] = token;
+        return token;
+    }
+
+    private string QuotaPartitionOf(HttpContext context, string? userId)
+        => _options.QuotaPartition?.Invoke(context)
+            ?? userId
+            ?? "anonymous:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    private async Task<bool> CheckOriginAsync(HttpContext context)
+    {
+        if (_crossOrigin.Allows(context.Request, out var reason))
+        {
+            return true;
+        }
+
+        await ProblemWriter.WriteAsync(context, StatusCodes.Status403Forbidden, ExecutionStreamProblemTypes.CrossOriginRequest, "Cross-origin request", reason).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>Streams while counting the execution's open streams; one over <see cref="ExecutionStreamOptions.MaxStreamsPerExecution"/> gets 429.</summary>
+    private async Task StreamCountedAsync(HttpContext context, WorkflowExecution execution, long afterSequence, bool cancelOnDisconnect)
+    {
+        bool acquired;
+        lock (_openStreams)
+        {
+            _openStreams.TryGetValue(execution.Id, out var open);
+            acquired = open < _options.MaxStreamsPerExecution;
+            if (acquired)
+            {
+                _openStreams[execution.Id] = open + 1;
+            }
+        }
+
+        if (!acquired)
+        {
+            await TooManyRequestsAsync(context, TimeSpan.FromSeconds(StreamLimitRetryAfterSeconds),
+                $"Execution {execution.Id} already has {_options.MaxStreamsPerExecution} open streams (ExecutionStreamOptions.MaxStreamsPerExecution).").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _streamer.StreamAsync(context, execution, afterSequence, cancelOnDisconnect).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_openStreams)
+            {
+                if (_openStreams.TryGetValue(execution.Id, out var open) && open > 1)
+                {
+                    _openStreams[execution.Id] = open - 1;
+                }
+                else
+                {
+                    _openStreams.Remove(execution.Id);
+                }
+            }
+        }
+    }
+
+    private static Task TooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string detail, Action<Utf8JsonWriter>? extensions = null)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ProblemWriter.WriteAsync(context, StatusCodes.Status429TooManyRequests, ExecutionStreamProblemTypes.QuotaExceeded, "Too many requests", detail, writer =>
+        {
+            writer.WriteNumber("retryAfterSeconds"u8, seconds);
+            extensions?.Invoke(writer);
+        });
     }
 
     /// <summary>The caller's user id (null when anonymous); 403 for an authenticated user without the id claim.</summary>
@@ -316,23 +569,24 @@ internal sealed class ExecutionEndpoints
         return (false, null);
     }
 
-    private async Task WriteSummaryAsync(HttpContext context, WorkflowExecution execution, int status)
+    private async Task WriteSummaryAsync(HttpContext context, WorkflowExecution execution, int status, string? accessToken = null)
     {
-        _bus.TryGetLastSequence(execution.Id, out var last);
+        // One snapshot: status, timestamps, nodes and the last event id agree with each other.
+        var snapshot = execution.GetSnapshot();
         var summary = new ExecutionSummary
         {
             ExecutionId = execution.Id,
             WorkflowId = execution.Workflow.Id,
             WorkflowName = execution.Workflow.Name,
             Mode = execution.Mode,
-            Status = execution.Status,
-            StartedAt = FormatTime(execution.StartedAt),
-            FinishedAt = execution.FinishedAt is { } finished ? FormatTime(finished) : null,
-            LastEventId = last,
-            Error = execution.ErrorMessage is { } message
-                ? new SummaryError { Message = message, NodeName = execution.GetNodeStates().FirstOrDefault(n => n.Status == NodeExecutionStatus.Error && n.ErrorMessage == message)?.Name }
+            Status = snapshot.Status,
+            StartedAt = FormatTime(snapshot.StartedAt),
+            FinishedAt = snapshot.FinishedAt is { } finished ? FormatTime(finished) : null,
+            LastEventId = snapshot.LastSequence,
+            Error = snapshot.ErrorMessage is { } message
+                ? new SummaryError { Message = message, NodeName = snapshot.FailedNodeName }
                 : null,
-            Nodes = [.. execution.GetNodeStates().Select(n => new NodeSummary
+            Nodes = [.. snapshot.Nodes.Select(n => new NodeSummary
             {
                 Name = n.Name,
                 Type = n.Type,
@@ -340,9 +594,12 @@ internal sealed class ExecutionEndpoints
                 Attempts = n.Attempts,
                 StartedAt = n.StartedAt is { } s ? FormatTime(s) : null,
                 FinishedAt = n.FinishedAt is { } f ? FormatTime(f) : null,
-                Output = n.Output,
+                Output = OutputBytes(n.Output) > _eventDataLimit ? null : n.Output,
+                OutputTruncated = OutputBytes(n.Output) > _eventDataLimit ? true : null,
+                OutputBytes = OutputBytes(n.Output) is var size && size > _eventDataLimit ? size : null,
                 Error = n.ErrorMessage is { } e ? new SummaryError { Message = e } : null,
             })],
+            AccessToken = accessToken,
         };
 
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -354,10 +611,25 @@ internal sealed class ExecutionEndpoints
         await ProblemWriter.WriteJsonAsync(context, status, "application/json; charset=utf-8", buffer).ConfigureAwait(false);
     }
 
-    private static string FormatTime(DateTimeOffset time)
-        => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The UTF-8 size of an output as it would be sent; 0 for none.</summary>
+    private static int OutputBytes(JsonElement? output)
+    {
+        return output is { ValueKind: not JsonValueKind.Undefined } value ? JsonMarshal.GetRawUtf8Value(value).Length : 0;
+    }
 
-    private static string StatusText(ExecutionStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ModePattern();
+
+    private static string FormatTime(DateTimeOffset time) => WireContract.WireTime.ToString(time);
+
+    private static string StatusText(ExecutionStatus status) => status switch
+    {
+        ExecutionStatus.Running => WireContract.WireNames.StatusRunning,
+        ExecutionStatus.Paused => WireContract.WireNames.StatusPaused,
+        ExecutionStatus.Success => WireContract.WireNames.StatusSuccess,
+        ExecutionStatus.Error => WireContract.WireNames.StatusError,
+        _ => WireContract.WireNames.StatusCanceled,
+    };
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
 }

@@ -6,152 +6,161 @@ using Microsoft.Extensions.Logging;
 namespace FlowStream.AspNetCore.Internal;
 
 /// <summary>Sends the events of one execution to one HTTP response as Server-Sent Events.</summary>
-internal sealed class ExecutionStreamer(IWorkflowEngine engine, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger)
+internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger)
 {
     /// <summary>
-    /// Subscribes after <paramref name="afterSequence"/>, sends the headers at once, then writes every event, flushing whenever
-    /// nothing more is queued (one flush per burst) and writing <c>: keepalive</c> after <see cref="ExecutionStreamOptions.HeartbeatInterval"/>
-    /// of silence. Ends after <c>executionFinished</c>, or when the client goes away (which never stops the execution unless
-    /// <paramref name="cancelOnDisconnect"/>).
+    /// Opens a cursor after <paramref name="afterSequence"/>, sends the headers at once, then writes every batch of events the cursor
+    /// returns and flushes once per batch (one flush per burst, never one per event while a backlog exists), writing
+    /// <c>: keepalive</c> after <see cref="ExecutionStreamOptions.HeartbeatInterval"/> of silence. Ends after <c>executionFinished</c>,
+    /// or when the client goes away (which never stops the execution unless <paramref name="cancelOnDisconnect"/>).
     /// </summary>
     public async Task StreamAsync(HttpContext context, WorkflowExecution execution, long afterSequence, bool cancelOnDisconnect)
     {
         var aborted = context.RequestAborted;
-        using var subscription = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var enumerator = engine.SubscribeAsync(execution.Id, afterSequence, subscription.Token).GetAsyncEnumerator(subscription.Token);
-        ValueTask<bool> next = default;
-        var pending = false;
+        if (!reader.TryOpen(execution.Id, afterSequence, out var subscription))
+        {
+            await ProblemWriter.NotFoundAsync(context, $"Execution {execution.Id} was not found.").ConfigureAwait(false);
+            return;
+        }
+
         var lastSequence = afterSequence;
         var finished = false;
-        try
+        await using (subscription.ConfigureAwait(false))
         {
-            next = enumerator.MoveNextAsync();
-            pending = true;
-
-            // A position that left the retention window fails at once, while a proper status can still be sent.
-            if (next.IsFaulted)
+            ValueTask<ReadOnlyMemory<ExecutionEvent>> next = default;
+            var pending = false;
+            try
             {
-                pending = false;
-                try
+                next = subscription.ReadAsync(aborted);
+                pending = true;
+
+                // A position that left the retention window fails at once, while a proper status can still be sent.
+                if (next.IsFaulted)
                 {
-                    await next.ConfigureAwait(false);
+                    pending = false;
+                    try
+                    {
+                        await next.ConfigureAwait(false);
+                    }
+                    catch (ExecutionEventsUnavailableException ex)
+                    {
+                        await ProblemWriter.WriteAsync(context, StatusCodes.Status410Gone, ExecutionStreamProblemTypes.EventsUnavailable, "Events no longer retained", ex.Message).ConfigureAwait(false);
+                        return;
+                    }
                 }
-                catch (ExecutionEventsUnavailableException ex)
+
+                var response = context.Response;
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = "text/event-stream";
+                response.Headers.CacheControl = "no-cache";
+                response.Headers["X-Accel-Buffering"] = "no";
+                response.Headers.ContentEncoding = "identity";
+                if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
                 {
-                    await ProblemWriter.WriteAsync(context, StatusCodes.Status410Gone, ExecutionStreamProblemTypes.EventsUnavailable, "Events no longer retained", ex.Message).ConfigureAwait(false);
-                    return;
+                    response.Headers.Connection = "keep-alive";
                 }
-                catch (InvalidOperationException)
-                {
-                    await ProblemWriter.NotFoundAsync(context, $"Execution {execution.Id} was not found.").ConfigureAwait(false);
-                    return;
-                }
-            }
 
-            var response = context.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
-            response.Headers.ContentEncoding = "identity";
-            if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
-            {
-                response.Headers.Connection = "keep-alive";
-            }
-
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await response.StartAsync(aborted).ConfigureAwait(false);
-            if (!next.IsCompleted)
-            {
-                // Nothing to send yet (attached at the tail of a running execution): the headers go out now, not with the first event.
-                await response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
-            }
-
-            Log.StreamOpened(logger, execution.Id, afterSequence);
-
-            var writer = response.BodyWriter;
-            var unflushed = 0;
-            while (true)
-            {
+                context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                await response.StartAsync(aborted).ConfigureAwait(false);
                 if (!next.IsCompleted)
                 {
-                    // Nothing more queued: what was written goes out now, as one flush.
-                    if (unflushed > 0)
+                    // Nothing to send yet (attached at the tail of a running execution): the headers go out now, not with the first event.
+                    await response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
+                }
+
+                Log.StreamOpened(logger, execution.Id, afterSequence);
+
+                var writer = response.BodyWriter;
+                var unflushed = 0;
+                while (true)
+                {
+                    if (!next.IsCompleted)
                     {
-                        unflushed = 0;
-                        if ((await writer.FlushAsync(aborted).ConfigureAwait(false)).IsCanceled)
+                        // Nothing more available: what was written goes out now, as one flush.
+                        if (unflushed > 0)
                         {
-                            break;
+                            unflushed = 0;
+                            if ((await writer.FlushAsync(aborted).ConfigureAwait(false)).IsCanceled)
+                            {
+                                break;
+                            }
+                        }
+
+                        if (!next.IsCompleted)
+                        {
+                            // From here on the pending read is a Task, which may be awaited more than once (a ValueTask may not).
+                            var waiting = next.AsTask();
+                            next = new ValueTask<ReadOnlyMemory<ExecutionEvent>>(waiting);
+                            await WaitWithHeartbeatsAsync(waiting, writer, aborted).ConfigureAwait(false);
                         }
                     }
 
-                    if (!next.IsCompleted)
+                    pending = false;
+                    var batch = await next.ConfigureAwait(false);
+                    if (batch.IsEmpty)
                     {
-                        // From here on the pending read is a Task, which may be awaited more than once (a ValueTask may not).
-                        var waiting = next.AsTask();
-                        next = new ValueTask<bool>(waiting);
-                        await WaitWithHeartbeatsAsync(waiting, writer, subscription.Token).ConfigureAwait(false);
+                        break;
+                    }
+
+                    // The batch is valid until the next read: write all of it before reading again, flushing on the way
+                    // whenever MaxUnflushedBytes have accumulated.
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        var executionEvent = batch.Span[i];
+                        unflushed += SseEventWriter.Write(writer, executionEvent);
+                        lastSequence = executionEvent.Sequence;
+                        finished = executionEvent.IsTerminal;
+                        if (unflushed >= options.MaxUnflushedBytes)
+                        {
+                            unflushed = 0;
+                            await writer.FlushAsync(aborted).ConfigureAwait(false);
+                        }
+                    }
+
+                    next = subscription.ReadAsync(aborted);
+                    pending = true;
+                }
+
+                await writer.FlushAsync(aborted).ConfigureAwait(false);
+                Log.StreamCompleted(logger, execution.Id, lastSequence);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            catch (IOException) when (aborted.IsCancellationRequested)
+            {
+            }
+            catch (ExecutionEventsUnavailableException ex)
+            {
+                // Fell behind the retention window mid-stream: end the response; a reconnect gets 410 with the details.
+                Log.StreamLostEvents(logger, execution.Id, ex);
+            }
+            finally
+            {
+                if (pending)
+                {
+                    // A read still parked ends when its subscription is disposed.
+                    await subscription.DisposeAsync().ConfigureAwait(false);
+                    try
+                    {
+                        await next.ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or ExecutionEventsUnavailableException or ObjectDisposedException)
+                    {
                     }
                 }
 
-                pending = false;
-                if (!await next.ConfigureAwait(false))
+                if (!finished && aborted.IsCancellationRequested)
                 {
-                    break;
+                    var canceled = cancelOnDisconnect && execution.Cancel();
+                    Log.ClientDisconnected(logger, execution.Id, lastSequence, canceled ? "was canceled" : "goes on");
                 }
-
-                var executionEvent = enumerator.Current;
-                lastSequence = executionEvent.Sequence;
-                finished = executionEvent.IsTerminal;
-                unflushed += SseEventWriter.Write(writer, executionEvent);
-                next = enumerator.MoveNextAsync();
-                pending = true;
-                if (unflushed >= options.MaxUnflushedBytes)
-                {
-                    unflushed = 0;
-                    await writer.FlushAsync(aborted).ConfigureAwait(false);
-                }
-            }
-
-            await writer.FlushAsync(aborted).ConfigureAwait(false);
-            Log.StreamCompleted(logger, execution.Id, lastSequence);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            // The client went away.
-        }
-        catch (IOException) when (aborted.IsCancellationRequested)
-        {
-        }
-        catch (ExecutionEventsUnavailableException ex)
-        {
-            // Fell behind the retention window mid-stream: end the response; a reconnect gets 410 with the details.
-            Log.StreamLostEvents(logger, execution.Id, ex);
-        }
-        finally
-        {
-            subscription.Cancel();
-            if (pending)
-            {
-                try
-                {
-                    await next.ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or ExecutionEventsUnavailableException)
-                {
-                }
-            }
-
-            await enumerator.DisposeAsync().ConfigureAwait(false);
-            if (!finished && aborted.IsCancellationRequested)
-            {
-                var canceled = cancelOnDisconnect && execution.Cancel();
-                Log.ClientDisconnected(logger, execution.Id, lastSequence, canceled ? "was canceled" : "goes on");
             }
         }
     }
 
-    private async Task WaitWithHeartbeatsAsync(Task<bool> pending, System.IO.Pipelines.PipeWriter writer, CancellationToken cancellationToken)
+    private async Task WaitWithHeartbeatsAsync(Task pending, System.IO.Pipelines.PipeWriter writer, CancellationToken cancellationToken)
     {
         while (!pending.IsCompleted)
         {

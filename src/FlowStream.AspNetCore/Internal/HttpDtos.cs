@@ -8,7 +8,8 @@ internal sealed class StartExecutionBody
 {
     public string? FlowId { get; init; }
 
-    public WorkflowDefinition? Workflow { get; init; }
+    /// <summary>An inline workflow, kept as JSON and read by <see cref="WorkflowDefinition.FromJson(ReadOnlySpan{byte})"/>: one parsing path for every workflow.</summary>
+    public JsonElement? Workflow { get; init; }
 
     public JsonElement? InputData { get; init; }
 
@@ -37,6 +38,9 @@ internal sealed class ExecutionSummary
     public SummaryError? Error { get; init; }
 
     public required NodeSummary[] Nodes { get; init; }
+
+    /// <summary>The execution token, in the 202 answer of <c>POST {pattern}</c> only.</summary>
+    public string? AccessToken { get; init; }
 }
 
 internal sealed class NodeSummary
@@ -55,7 +59,30 @@ internal sealed class NodeSummary
 
     public JsonElement? Output { get; init; }
 
+    /// <summary>True when the output is larger than the event data limit: it is served by <c>GET {pattern}/{id}/nodes/{name}/output</c>.</summary>
+    public bool? OutputTruncated { get; init; }
+
+    public int? OutputBytes { get; init; }
+
     public SummaryError? Error { get; init; }
+}
+
+/// <summary>The optional body of <c>POST {pattern}/{id}/tokens</c>.</summary>
+internal sealed class TokenRequestBody
+{
+    public double? ExpiresInSeconds { get; init; }
+}
+
+/// <summary>The answer of <c>POST {pattern}/{id}/tokens</c>.</summary>
+internal sealed class TokenResponse
+{
+    public required string Token { get; init; }
+
+    public required string ExpiresAt { get; init; }
+
+    public long ExecutionId { get; init; }
+
+    public required string Access { get; init; }
 }
 
 internal sealed class SummaryError
@@ -73,6 +100,8 @@ internal sealed class SummaryError
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(StartExecutionBody))]
 [JsonSerializable(typeof(ExecutionSummary))]
+[JsonSerializable(typeof(TokenRequestBody))]
+[JsonSerializable(typeof(TokenResponse))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;
 
 /// <summary>Writes enum values as camelCase strings (<c>"running"</c>), as the events do.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -8,10 +9,16 @@ namespace FlowStream.AspNetCore.Internal;
 /// <summary>Writes RFC 9457 problem details (<c>application/problem+json</c>) before any stream is opened.</summary>
 internal static class ProblemWriter
 {
+    /// <summary>
+    /// Problem details are JSON read by people and programs, never embedded in HTML: apostrophes, quotes in names and non-ASCII
+    /// text stay as they are instead of <c>\u0027</c>-style escapes (JSON's own escapes still apply).
+    /// </summary>
+    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, int status, string type, string title, string detail, Action<Utf8JsonWriter>? extensions = null)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_options))
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, type);

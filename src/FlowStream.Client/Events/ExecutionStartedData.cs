@@ -20,4 +20,10 @@ public sealed class ExecutionStartedData
 
     /// <summary>Gets the number of nodes of the workflow.</summary>
     public int TotalNodes { get; init; }
+
+    /// <summary>Gets the execution that started this one (an <c>executeWorkflow</c> node), if any.</summary>
+    public long? ParentExecutionId { get; init; }
+
+    /// <summary>Gets the parent's node that started this execution, if any.</summary>
+    public string? ParentNodeName { get; init; }
 }

@@ -17,8 +17,29 @@ public sealed class NodeExecutionAfterData
     /// <summary>Gets how the node ended: <c>success</c>, <c>error</c>, <c>canceled</c> or <c>skipped</c>.</summary>
     public string Status { get => field ?? string.Empty; init; }
 
-    /// <summary>Gets the node's output, or <see langword="null"/> when it has none (for example after an error).</summary>
+    /// <summary>
+    /// Gets the node's output, or <see langword="null"/> when it has none (for example after an error) or when it was too large for the
+    /// event (<see cref="DataTruncated"/>).
+    /// </summary>
     public JsonElement? Data { get; init; }
+
+    /// <summary>Gets the output the node's result left by, when not <c>main</c> (<c>"true"</c> of an <c>if</c>, say); <see langword="null"/> for <c>main</c>.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>Gets every output the result left by, when there were several (a <c>switch</c> in <c>"all"</c> mode).</summary>
+    public IReadOnlyList<string>? Outputs { get; init; }
+
+    /// <summary>Gets why a skipped node was skipped: <c>disabled</c> or <c>branchNotTaken</c>.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the output was larger than the server's event data limit and left out of the event:
+    /// <see cref="ExecutionStreamClient.GetNodeOutputAsync"/> reads it whole.
+    /// </summary>
+    public bool DataTruncated { get; init; }
+
+    /// <summary>Gets the size of the output in bytes when <see cref="DataTruncated"/>; otherwise <see langword="null"/>.</summary>
+    public long? DataBytes { get; init; }
 
     /// <summary>Gets the node's error when <see cref="Status"/> is <c>error</c>; otherwise <see langword="null"/>.</summary>
     public ExecutionError? Error { get; init; }

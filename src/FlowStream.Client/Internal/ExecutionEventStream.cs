@@ -36,7 +36,7 @@ internal sealed class ExecutionEventStream
         // The first request is not retried: a POST may have started an execution, and a wrong address should fail at once.
         var first = startBody is { } body
             ? await _client.SendStreamRequestAsync(HttpMethod.Post, _client.StreamUri, body, lastEventId: 0, cancellationToken).ConfigureAwait(false)
-            : await _client.SendStreamRequestAsync(HttpMethod.Get, _client.AttachUri(_executionId!.Value), content: null, _lastEventId, cancellationToken).ConfigureAwait(false);
+            : await _client.SendStreamRequestAsync(HttpMethod.Get, _client.AttachUri(_executionId!.Value), content: null, _lastEventId, cancellationToken, _executionId).ConfigureAwait(false);
         var response = await ThrowIfFailedAsync(first, transientIsFatal: true, cancellationToken).ConfigureAwait(false);
 
         while (true)
@@ -141,7 +141,7 @@ internal sealed class ExecutionEventStream
 
         try
         {
-            var response = await _client.SendStreamRequestAsync(HttpMethod.Get, _client.AttachUri(executionId), content: null, _lastEventId, cancellationToken).ConfigureAwait(false);
+            var response = await _client.SendStreamRequestAsync(HttpMethod.Get, _client.AttachUri(executionId), content: null, _lastEventId, cancellationToken, executionId).ConfigureAwait(false);
             return await ThrowIfFailedAsync(response, transientIsFatal: false, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransient(ex, cancellationToken))

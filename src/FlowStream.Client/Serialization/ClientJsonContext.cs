@@ -18,4 +18,5 @@ namespace FlowStream.Client.Serialization;
 [JsonSerializable(typeof(ExecutionControlData))]
 [JsonSerializable(typeof(ExecutionFinishedData))]
 [JsonSerializable(typeof(ExecutionSummary))]
+[JsonSerializable(typeof(ExecutionShareToken))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -1,9 +1,11 @@
 using FlowStream;
 using FlowStream.DependencyInjection;
+using FlowStream.Diagnostics;
 using FlowStream.Engine;
 using FlowStream.Events;
 using FlowStream.Nodes;
 using FlowStream.Nodes.BuiltIn;
+using FlowStream.Nodes.BuiltIn.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +15,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FlowStreamServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the FlowStream engine (<see cref="IWorkflowEngine"/>), the in-memory event bus (<see cref="IExecutionEventBus"/>)
-    /// and the built-in node types (<see cref="BuiltInNodeTypes"/>). Calling it again is harmless: it only adds the
+    /// Registers the FlowStream engine (<see cref="IWorkflowEngine"/>), the in-memory event bus (<see cref="IExecutionEventWriter"/> and <see cref="IExecutionEventReader"/>)
+    /// and the built-in node types (<see cref="BuiltInNodeTypes"/>), with the <c>IHttpClientFactory</c> client the <c>http</c> node uses
+    /// (<see cref="HttpNodeOptions.HttpClientName"/>). Calling it again is harmless: it only adds the
     /// options configuration it is given.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -42,17 +45,30 @@ public static class FlowStreamServiceCollectionExtensions
         services.AddOptions<FlowStreamOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlowStreamOptions>, FlowStreamOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IExecutionEventBus, InMemoryExecutionEventBus>();
+        services.TryAddSingleton<FlowStreamMetrics>(static sp => new FlowStreamMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<InMemoryExecutionEventStore>();
+        services.TryAddSingleton<IExecutionEventWriter>(static sp => sp.GetRequiredService<InMemoryExecutionEventStore>());
+        services.TryAddSingleton<IExecutionEventReader>(static sp => sp.GetRequiredService<InMemoryExecutionEventStore>());
         services.TryAddSingleton<NodeTypeRegistry>();
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<IWorkflowEngine>(static sp => sp.GetRequiredService<WorkflowEngine>());
+        services.TryAddSingleton<ExecutionNesting>();
+        services.AddOptions<HttpNodeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpNodeOptions>, HttpNodeOptionsValidator>());
+        services.AddHttpClient(HttpNodeOptions.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static sp => HttpDestinationGuard.CreateHandler(sp.GetRequiredService<IOptions<HttpNodeOptions>>().Value));
 
         builder
             .AddNode<ManualTriggerNode>(BuiltInNodeTypes.ManualTrigger)
             .AddNode<NoOpNode>(BuiltInNodeTypes.NoOp)
             .AddNode<SetNode>(BuiltInNodeTypes.Set)
             .AddNode<WaitNode>(BuiltInNodeTypes.Wait)
-            .AddNode<StopAndErrorNode>(BuiltInNodeTypes.StopAndError);
+            .AddNode<StopAndErrorNode>(BuiltInNodeTypes.StopAndError)
+            .AddNode<IfNode>(BuiltInNodeTypes.If, IfNode.Outputs)
+            .AddNode<SwitchNode>(BuiltInNodeTypes.Switch, SwitchNode.GetOutputs)
+            .AddNode<MergeNode>(BuiltInNodeTypes.Merge)
+            .AddNode<HttpNode>(BuiltInNodeTypes.Http)
+            .AddNode<ExecuteWorkflowNode>(BuiltInNodeTypes.ExecuteWorkflow);
         return builder;
     }
 

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(1009, LogLevel.Error, "Workflow file {Path} was not loaded: {Reason}")]
     public static partial void WorkflowFileRejected(ILogger logger, string path, string reason);
+
+    [LoggerMessage(1010, LogLevel.Error, "Workflow folder {Path} does not exist: no workflows were loaded.")]
+    public static partial void WorkflowFolderMissing(ILogger logger, string path);
 }

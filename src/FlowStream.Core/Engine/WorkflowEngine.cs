@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using FlowStream.Diagnostics;
@@ -11,56 +10,50 @@ using Microsoft.Extensions.Options;
 
 namespace FlowStream.Engine;
 
-/// <summary>The in-process engine and execution registry.</summary>
+/// <summary>The in-process engine: validates (once per workflow instance), starts executions, and finds them again.</summary>
 internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposable
 {
-    private readonly ConcurrentDictionary<long, ExecutionRunner> _executions = new();
-    private readonly ConcurrentQueue<ExecutionRunner> _finished = new();
-    private readonly ConcurrentDictionary<string, ILogger> _nodeLoggers = new(StringComparer.Ordinal);
-    private readonly Lock _sweepLock = new();
-    private readonly FlowStreamOptions _options;
-    private readonly ILoggerFactory _loggerFactory;
+    private static readonly ExecutionRequest s_defaultRequest = new();
+
+    private readonly ConditionalWeakTable<WorkflowDefinition, CompiledWorkflow> _graphs = [];
+    private readonly ConditionalWeakTable<WorkflowDefinition, CompiledWorkflow> _graphsForRequestParallelism = [];
+    private readonly ExecutionEnvironment _env;
+    private readonly ExecutionRegistry _registry;
+    private readonly IExecutionEventReader _reader;
     private readonly ExecutionIdGenerator _ids;
     private readonly ITimer _sweepTimer;
-    private int _finishedCount;
     private volatile bool _disposed;
 
     public WorkflowEngine(
         IServiceScopeFactory scopeFactory,
         NodeTypeRegistry nodeTypes,
-        IExecutionEventBus eventBus,
+        IExecutionEventWriter writer,
+        IExecutionEventReader reader,
         IOptions<FlowStreamOptions> options,
+        FlowStreamMetrics metrics,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ScopeFactory = scopeFactory ?? throw new ArgumentNullException(nameof(scopeFactory));
-        NodeTypes = nodeTypes ?? throw new ArgumentNullException(nameof(nodeTypes));
-        EventBus = eventBus ?? throw new ArgumentNullException(nameof(eventBus));
-        _options = options.Value;
-        TimeProvider = timeProvider ?? TimeProvider.System;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        Logger = _loggerFactory.CreateLogger("FlowStream.Engine");
-        _ids = new ExecutionIdGenerator(TimeProvider);
-        var period = _options.FinishedExecutionTimeToLive < TimeSpan.FromMinutes(1) ? _options.FinishedExecutionTimeToLive : TimeSpan.FromMinutes(1);
-        _sweepTimer = TimeProvider.CreateTimer(static state => ((WorkflowEngine)state!).Sweep(), this, period, period);
+        ArgumentNullException.ThrowIfNull(scopeFactory);
+        ArgumentNullException.ThrowIfNull(nodeTypes);
+        ArgumentNullException.ThrowIfNull(writer);
+        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        var time = timeProvider ?? TimeProvider.System;
+        _env = new ExecutionEnvironment(options.Value, time, nodeTypes, scopeFactory, writer, metrics, loggerFactory ?? NullLoggerFactory.Instance);
+        _registry = new ExecutionRegistry(_env);
+        _ids = new ExecutionIdGenerator(time);
+        _env.Registry = _registry;
+        var ttl = _env.Options.FinishedExecutionTimeToLive;
+        var period = ttl < TimeSpan.FromMinutes(1) ? ttl : TimeSpan.FromMinutes(1);
+        _sweepTimer = time.CreateTimer(static state => ((ExecutionRegistry)state!).OnTimer(), _registry, period, period);
     }
-
-    internal IServiceScopeFactory ScopeFactory { get; }
-
-    internal NodeTypeRegistry NodeTypes { get; }
-
-    internal IExecutionEventBus EventBus { get; }
-
-    internal TimeProvider TimeProvider { get; }
-
-    internal ILogger Logger { get; }
 
     public IReadOnlyList<WorkflowValidationProblem> Validate(WorkflowDefinition workflow)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var problems = new List<WorkflowValidationProblem>();
-        WorkflowValidator.Validate(workflow, IsKnownType, _options, null, problems);
+        WorkflowValidator.Validate(workflow, _env.NodeTypes, _env.Options, null, problems);
         return problems;
     }
 
@@ -68,33 +61,44 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        request ??= new ExecutionRequest();
-        var problems = new List<WorkflowValidationProblem>();
-        var graph = WorkflowValidator.Validate(workflow, IsKnownType, _options, request.MaxDegreeOfParallelism, problems);
-        if (graph is null)
+        request ??= s_defaultRequest;
+        var graph = GetGraph(workflow, request.MaxDegreeOfParallelism);
+        ExecutionRun? parent = null;
+        if (request.ParentExecutionId is { } parentId && !_registry.TryGet(parentId, out parent))
         {
-            throw new WorkflowValidationException(workflow.Id, problems);
+            throw new InvalidOperationException($"The parent execution {parentId} is not running here.");
         }
 
-        Sweep();
-        var parallelism = request.MaxDegreeOfParallelism ?? workflow.Settings?.MaxDegreeOfParallelism ?? _options.DefaultMaxDegreeOfParallelism;
-        var runner = new ExecutionRunner(this, graph, _ids.Next(), request, parallelism);
-        _executions[runner.ExecutionId] = runner;
-        runner.Start();
+        var partition = request.QuotaPartition ?? request.OwnerId;
+        _registry.Reserve(partition);
+        ExecutionRun run;
+        try
+        {
+            var parallelism = request.MaxDegreeOfParallelism ?? workflow.Settings?.MaxDegreeOfParallelism ?? _env.Options.DefaultMaxDegreeOfParallelism;
+            run = new ExecutionRun(_env, graph, _ids.Next(), request, parallelism);
+            _registry.Add(run);
+        }
+        catch
+        {
+            _registry.Release(partition);
+            throw;
+        }
+
+        run.Start();
+        parent?.AddChild(run);
         if (_disposed)
         {
-            runner.Cancel();
+            run.Cancel();
         }
 
-        return runner.Execution;
+        return run.Execution;
     }
 
     public bool TryGetExecution(long executionId, [NotNullWhen(true)] out WorkflowExecution? execution)
     {
-        Sweep();
-        if (_executions.TryGetValue(executionId, out var runner))
+        if (_registry.TryGet(executionId, out var run))
         {
-            execution = runner.Execution;
+            execution = run.Execution;
             return true;
         }
 
@@ -104,12 +108,12 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
 
     public IReadOnlyList<WorkflowExecution> ListExecutions()
     {
-        Sweep();
-        return [.. _executions.Values.OrderBy(r => r.ExecutionId).Select(r => r.Execution)];
+        _registry.Sweep();
+        return [.. _registry.All.OrderBy(r => r.ExecutionId).Select(r => r.Execution)];
     }
 
     public IAsyncEnumerable<ExecutionEvent> SubscribeAsync(long executionId, long afterSequence = 0, CancellationToken cancellationToken = default)
-        => EventBus.SubscribeAsync(executionId, afterSequence, cancellationToken);
+        => _reader.SubscribeAsync(executionId, afterSequence, cancellationToken);
 
     public async IAsyncEnumerable<ExecutionEvent> RunWithEventsAsync(WorkflowDefinition workflow, ExecutionRequest? request = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -119,7 +123,7 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
         try
         {
             // The caller's token cancels the execution, not the reading: the stream still ends with executionFinished.
-            await foreach (var executionEvent in EventBus.SubscribeAsync(execution.Id, 0, CancellationToken.None).ConfigureAwait(false))
+            await foreach (var executionEvent in _reader.SubscribeAsync(execution.Id, 0, CancellationToken.None).ConfigureAwait(false))
             {
                 finished = executionEvent.IsTerminal;
                 yield return executionEvent;
@@ -143,56 +147,97 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
 
         _disposed = true;
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
-        var running = _executions.Values.Where(r => !r.Completion.IsCompleted).ToArray();
-        foreach (var runner in running)
+        var running = _registry.All.Where(r => !r.Completion.IsCompleted).ToArray();
+        foreach (var run in running)
         {
-            runner.Cancel();
+            run.Cancel();
         }
 
         // Every execution publishes executionFinished before its completion task finishes; handlers that ignore
-        // their token are not waited for (the scheduler stops waiting for them when the token fires).
+        // their token are not waited for (the engine stops waiting for them when the token fires).
         await Task.WhenAll(running.Select(r => r.Completion)).ConfigureAwait(false);
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    internal ILogger GetNodeLogger(string nodeType)
-        => _nodeLoggers.GetOrAdd(nodeType, static (type, factory) => factory.CreateLogger("FlowStream.Nodes." + type), _loggerFactory);
-
-    internal void OnFinished(ExecutionRunner runner)
+    /// <summary>
+    /// Validates and compiles a workflow once per instance: definitions are immutable, so an instance that validated once is reused
+    /// as long as its node and connection lists still hold the same objects (checked on every start, O(n) reference compares).
+    /// </summary>
+    private WorkflowGraph GetGraph(WorkflowDefinition workflow, int? requestParallelism)
     {
-        _finished.Enqueue(runner);
-        Interlocked.Increment(ref _finishedCount);
-        Sweep();
-    }
-
-    /// <summary>Evicts finished executions past their time to live, and the oldest beyond the configured count.</summary>
-    internal void Sweep()
-    {
-        if (_finished.IsEmpty || !_sweepLock.TryEnter())
+        if (requestParallelism is < 1)
         {
-            return;
+            throw new WorkflowValidationException(workflow.Id, [new WorkflowValidationProblem(WorkflowValidationCodes.InvalidParallelism, $"The maximum degree of parallelism must be at least 1 (was {requestParallelism}).")]);
         }
 
-        try
+        // A request's parallelism overrides the workflow's setting, which is then not validated: a second cache for that case.
+        var cache = requestParallelism is null ? _graphs : _graphsForRequestParallelism;
+        if (cache.TryGetValue(workflow, out var compiled) && compiled.IsStillValidFor(workflow))
         {
-            var now = TimeProvider.GetUtcNow();
-            while (_finished.TryPeek(out var oldest)
-                && (Volatile.Read(ref _finishedCount) > _options.MaxFinishedExecutions
-                    || oldest.FinishedAt + _options.FinishedExecutionTimeToLive <= now))
+            return compiled.Graph;
+        }
+
+        var problems = new List<WorkflowValidationProblem>();
+        var graph = WorkflowValidator.Validate(workflow, _env.NodeTypes, _env.Options, requestParallelism, problems)
+            ?? throw new WorkflowValidationException(workflow.Id, problems);
+        graph.Handlers = ResolveHandlers(graph);
+        cache.AddOrUpdate(workflow, new CompiledWorkflow(graph, [.. workflow.Nodes], [.. workflow.Connections]));
+        return graph;
+    }
+
+    private (NodeTypeRegistration[], int[], int) ResolveHandlers(WorkflowGraph graph)
+    {
+        var registrations = new NodeTypeRegistration[graph.Nodes.Length];
+        var slots = new int[graph.Nodes.Length];
+        var slotByType = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < registrations.Length; i++)
+        {
+            var type = graph.Nodes[i].Type;
+            _env.NodeTypes.TryGet(type, out registrations[i]);
+            if (!slotByType.TryGetValue(type, out var slot))
             {
-                _finished.TryDequeue(out _);
-                Interlocked.Decrement(ref _finishedCount);
-                _executions.TryRemove(oldest.ExecutionId, out _);
-                EventBus.Remove(oldest.ExecutionId);
-                Log.ExecutionEvicted(Logger, oldest.ExecutionId);
+                slotByType[type] = slot = slotByType.Count;
             }
+
+            slots[i] = slot;
         }
-        finally
-        {
-            _sweepLock.Exit();
-        }
+
+        return (registrations, slots, slotByType.Count);
     }
 
-    private bool IsKnownType(string type) => NodeTypes.TryGet(type, out _);
+    private bool IsKnownType(string type) => _env.NodeTypes.TryGet(type, out _);
+
+    private sealed class CompiledWorkflow(WorkflowGraph graph, NodeDefinition[] nodes, ConnectionDefinition[] connections)
+    {
+        public WorkflowGraph Graph => graph;
+
+        public bool IsStillValidFor(WorkflowDefinition workflow)
+        {
+            var currentNodes = workflow.Nodes;
+            var currentConnections = workflow.Connections;
+            if (currentNodes.Count != nodes.Length || currentConnections.Count != connections.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                if (!ReferenceEquals(currentNodes[i], nodes[i]))
+                {
+                    return false;
+                }
+            }
+
+            for (var i = 0; i < connections.Length; i++)
+            {
+                if (!ReferenceEquals(currentConnections[i], connections[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 }

@@ -13,7 +13,7 @@ public sealed class NodeDefinition
 
     // Used by the JSON source generator, which would otherwise set omitted properties to null (see NodeRetryPolicy).
     [JsonConstructor]
-    internal NodeDefinition(string? name, string? type, JsonElement parameters, NodeRetryPolicy? retry, int? timeoutMs, bool continueOnFail, bool disabled)
+    internal NodeDefinition(string? name, string? type, JsonElement parameters, NodeRetryPolicy? retry, int? timeoutMs, bool continueOnFail, bool disabled, NodeErrorHandling onError)
     {
         Name = name ?? "";
         Type = type ?? "";
@@ -22,6 +22,7 @@ public sealed class NodeDefinition
         TimeoutMs = timeoutMs;
         ContinueOnFail = continueOnFail;
         Disabled = disabled;
+        OnError = onError;
     }
 
     /// <summary>Gets the node's name, unique within its workflow. Connections and templates refer to nodes by name.</summary>
@@ -48,6 +49,14 @@ public sealed class NodeDefinition
     /// <summary>Gets a value indicating whether a failure of this node becomes its output (<c>{"error": {"message": ...}}</c>) and the graph goes on.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ContinueOnFail { get; init; }
+
+    /// <summary>
+    /// Gets what a failure of this node (after its retries) does (JSON <c>onError</c>): <c>"stopWorkflow"</c> (the default) fails the
+    /// execution unless <see cref="ContinueOnFail"/> is set; <c>"errorOutput"</c> sends <c>{"error": {"message": ...}}</c> down the
+    /// node's <see cref="NodeOutputs.Error"/> output and the graph goes on.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public NodeErrorHandling OnError { get; init; }
 
     /// <summary>Gets a value indicating whether the node is disabled: it does not run and passes its input through.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

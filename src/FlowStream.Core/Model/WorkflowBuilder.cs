@@ -78,6 +78,17 @@ public sealed class WorkflowBuilder
         return this;
     }
 
+    /// <summary>Connects an output of one node to another: <paramref name="to"/> runs when <paramref name="from"/> has left by <paramref name="fromOutput"/>.</summary>
+    /// <param name="from">The name of the earlier node.</param>
+    /// <param name="to">The name of the later node.</param>
+    /// <param name="fromOutput">The output of <paramref name="from"/>, for example <see cref="NodeOutputs.True"/>; <see langword="null"/> for <see cref="NodeOutputs.Main"/>.</param>
+    /// <returns>This builder.</returns>
+    public WorkflowBuilder Connect(string from, string to, string? fromOutput)
+    {
+        _connections.Add(new ConnectionDefinition { From = from, To = to, FromOutput = fromOutput });
+        return this;
+    }
+
     /// <summary>Connects the given nodes one after another: the first to the second, the second to the third, and so on.</summary>
     /// <param name="names">The node names in order.</param>
     /// <returns>This builder.</returns>

@@ -7,26 +7,29 @@ namespace FlowStream;
 /// <summary>Everything a node handler gets for one attempt of one node.</summary>
 public sealed class NodeExecutionContext
 {
-    private readonly ExecutionRunner _runner;
+    private readonly ExecutionRun _run;
     private readonly int _nodeIndex;
     private IReadOnlyDictionary<string, JsonElement>? _predecessorOutputs;
+    private volatile bool _ended;
 
-    internal NodeExecutionContext(ExecutionRunner runner, int nodeIndex, int attempt, JsonElement parameters, JsonElement input, IServiceProvider services, ILogger logger)
+    internal NodeExecutionContext(ExecutionRun run, int nodeIndex, int attempt, JsonElement parameters, JsonElement input, ILogger logger)
     {
-        _runner = runner;
+        _run = run;
         _nodeIndex = nodeIndex;
         Attempt = attempt;
         Parameters = parameters;
         Input = input;
-        Services = services;
         Logger = logger;
     }
 
     /// <summary>Gets the id of the execution.</summary>
-    public long ExecutionId => _runner.ExecutionId;
+    public long ExecutionId => _run.ExecutionId;
+
+    /// <summary>Gets the id of the user who started the execution, or <see langword="null"/> for an anonymous caller.</summary>
+    public string? OwnerId => _run.Request.OwnerId;
 
     /// <summary>Gets the node's definition.</summary>
-    public NodeDefinition Node => _runner.Graph.Nodes[_nodeIndex];
+    public NodeDefinition Node => _run.Graph.Nodes[_nodeIndex];
 
     /// <summary>Gets the attempt number, from 1.</summary>
     public int Attempt { get; }
@@ -35,19 +38,19 @@ public sealed class NodeExecutionContext
     public JsonElement Parameters { get; }
 
     /// <summary>
-    /// Gets the node's input, <c>$json</c>: the output of its direct predecessor, or the shallow merge of the predecessors'
-    /// object outputs in connection order (later ones win) when it has several, or an empty object when it has none.
+    /// Gets the node's input, <c>$json</c>: the output its incoming connection carried, or the shallow merge of the object
+    /// outputs of every connection that carried one, in connection order (later ones win); an empty object when it has none.
     /// </summary>
     public JsonElement Input { get; }
 
-    /// <summary>Gets the outputs of the node's direct predecessors, by node name.</summary>
-    public IReadOnlyDictionary<string, JsonElement> PredecessorOutputs => _predecessorOutputs ??= _runner.GetPredecessorOutputs(_nodeIndex);
+    /// <summary>Gets the outputs that arrived at this node, by the name of the node they came from, in connection order.</summary>
+    public IReadOnlyDictionary<string, JsonElement> PredecessorOutputs => _predecessorOutputs ??= _run.GetArrivedOutputs(_nodeIndex);
 
     /// <summary>Gets the execution's input data (<c>$input</c>); an empty object when none was given.</summary>
-    public JsonElement InputData => _runner.InputData;
+    public JsonElement InputData => _run.InputData;
 
-    /// <summary>Gets the execution's scoped service provider.</summary>
-    public IServiceProvider Services { get; }
+    /// <summary>Gets the execution's scoped service provider (one scope per execution, disposed when it finishes).</summary>
+    public IServiceProvider Services => _run.Services;
 
     /// <summary>Gets a logger for this node type.</summary>
     public ILogger Logger { get; }
@@ -56,13 +59,24 @@ public sealed class NodeExecutionContext
     /// <param name="nodeName">The node's name.</param>
     /// <param name="output">Its output.</param>
     /// <returns><see langword="true"/> if that node has finished with an output.</returns>
-    public bool TryGetNodeOutput(string nodeName, out JsonElement output) => _runner.TryGetNodeOutput(nodeName, out output);
+    public bool TryGetNodeOutput(string nodeName, out JsonElement output) => _run.TryGetNodeOutput(nodeName, out output);
 
     /// <summary>
     /// Publishes partial output of this node at once, as a <c>nodeExecutionProgress</c> event whose <c>data</c> is
     /// <paramref name="data"/> (for example <c>{"delta": "..."}</c> for a language model's text).
     /// </summary>
     /// <param name="data">The partial output.</param>
-    /// <remarks>Progress reported after the node has finished (by a handler that ignored its cancellation) is dropped.</remarks>
-    public void ReportProgress(JsonElement data) => _runner.PublishProgress(_nodeIndex, data);
+    /// <remarks>Progress reported once this attempt is over (it timed out, was canceled, or its node finished) is dropped.</remarks>
+    public void ReportProgress(JsonElement data)
+    {
+        if (!_ended)
+        {
+            _run.PublishProgress(this, _nodeIndex, data);
+        }
+    }
+
+    internal bool HasEnded => _ended;
+
+    /// <summary>Ends the attempt: nothing it reports afterwards is published.</summary>
+    internal void End() => _ended = true;
 }

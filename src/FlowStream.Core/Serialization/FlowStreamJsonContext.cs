@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FlowStream.Events;
 
 namespace FlowStream.Serialization;
 
@@ -12,14 +11,6 @@ namespace FlowStream.Serialization;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(WorkflowDefinition))]
 [JsonSerializable(typeof(JsonElement))]
-[JsonSerializable(typeof(ExecutionStartedData))]
-[JsonSerializable(typeof(NodeExecutionBeforeData))]
-[JsonSerializable(typeof(NodeExecutionAfterData))]
-[JsonSerializable(typeof(NodeExecutionProgressData))]
-[JsonSerializable(typeof(NodeExecutionRetryData))]
-[JsonSerializable(typeof(ExecutionFinishedData))]
-[JsonSerializable(typeof(ExecutionControlData))]
-[JsonSerializable(typeof(ErrorOutputData))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class FlowStreamJsonContext : JsonSerializerContext
 {

@@ -75,7 +75,7 @@ public sealed class DirectoryWorkflowStore : IWorkflowStore
         if (!System.IO.Directory.Exists(Directory))
         {
             errors.Add(new WorkflowLoadError(Directory, "The folder does not exist.", []));
-            Log.WorkflowFileRejected(_logger, Directory, "The folder does not exist.");
+            Log.WorkflowFolderMissing(_logger, Directory);
             return new Snapshot(workflows, [], errors);
         }
 

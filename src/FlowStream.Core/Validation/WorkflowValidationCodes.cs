@@ -33,11 +33,27 @@ public static class WorkflowValidationCodes
     /// <summary>A node's timeout is not positive.</summary>
     public const string InvalidTimeout = "invalidTimeout";
 
+    /// <summary>A node's <c>retry.maxTries</c> is more than <see cref="FlowStreamOptions.MaxRetryTries"/>.</summary>
+    public const string TooManyTries = "tooManyTries";
+
+    /// <summary>A <c>wait</c> node's <c>ms</c> or a node's <c>retry.waitMs</c> is longer than <see cref="FlowStreamOptions.MaxWait"/>.</summary>
+    public const string WaitTooLong = "waitTooLong";
+
+    /// <summary>A node's <c>timeoutMs</c> is longer than <see cref="FlowStreamOptions.MaxNodeTimeout"/>.</summary>
+    public const string TimeoutTooLong = "timeoutTooLong";
+
     /// <summary>A connection starts at a node that does not exist.</summary>
     public const string UnknownConnectionSource = "unknownConnectionSource";
 
     /// <summary>A connection leads to a node that does not exist.</summary>
     public const string UnknownConnectionTarget = "unknownConnectionTarget";
+
+    /// <summary>
+    /// A connection starts at an output (<c>fromOutput</c>) its node does not have: every node has <c>main</c>, its type may declare
+    /// more (<c>if</c>: <c>true</c>/<c>false</c>; <c>switch</c>: one per rule and <c>fallback</c>), and <c>error</c> exists when the node's
+    /// <c>onError</c> is <c>errorOutput</c>.
+    /// </summary>
+    public const string UnknownOutput = "unknownOutput";
 
     /// <summary>A connection leads from a node to itself.</summary>
     public const string SelfLoop = "selfLoop";

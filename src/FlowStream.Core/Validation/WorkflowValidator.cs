@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FlowStream.Nodes;
 using FlowStream.Templates;
 
 namespace FlowStream.Validation;
@@ -9,7 +10,30 @@ namespace FlowStream.Validation;
 /// <summary>Checks a workflow before it runs and compiles it into a <see cref="WorkflowGraph"/>. Reports every problem at once.</summary>
 internal static class WorkflowValidator
 {
+    /// <summary>Validates against the registered node types, including every connection's <c>fromOutput</c>.</summary>
+    public static WorkflowGraph? Validate(WorkflowDefinition workflow, NodeTypeRegistry nodeTypes, FlowStreamOptions options, int? maxDegreeOfParallelism, List<WorkflowValidationProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(nodeTypes);
+        return Validate(
+            workflow,
+            type => nodeTypes.TryGet(type, out _),
+            node => nodeTypes.TryGet(node.Type, out var registration) ? registration.GetOutputs(node) : null,
+            options,
+            maxDegreeOfParallelism,
+            problems);
+    }
+
+    /// <summary>Validates with a node-type check only: connections' <c>fromOutput</c> are not checked (no declared outputs are known).</summary>
     public static WorkflowGraph? Validate(WorkflowDefinition workflow, Func<string, bool> isKnownType, FlowStreamOptions options, int? maxDegreeOfParallelism, List<WorkflowValidationProblem> problems)
+        => Validate(workflow, isKnownType, null, options, maxDegreeOfParallelism, problems);
+
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="isKnownType">Whether a node type is registered.</param>
+    /// <param name="outputsOf">The outputs a connection may start at on a node of a known type (null for an unknown one); null to skip the check.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="maxDegreeOfParallelism">The request's parallelism, if it says.</param>
+    /// <param name="problems">Receives every problem.</param>
+    public static WorkflowGraph? Validate(WorkflowDefinition workflow, Func<string, bool> isKnownType, Func<NodeDefinition, HashSet<string>?>? outputsOf, FlowStreamOptions options, int? maxDegreeOfParallelism, List<WorkflowValidationProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var nodes = (workflow.Nodes ?? []).ToArray();
@@ -88,17 +112,30 @@ internal static class WorkflowValidator
             {
                 problems.Add(new(WorkflowValidationCodes.InvalidTimeout, $"The timeout of node {label} must be more than 0 ms (was {node.TimeoutMs}).", NullIfEmpty(node.Name)));
             }
+
+            CheckLimits(node, label, options, problems);
         }
 
         var predecessors = new List<int>[nodes.Length];
         var successors = new List<int>[nodes.Length];
+        var successorOutputs = new List<string>[nodes.Length];
         for (var i = 0; i < nodes.Length; i++)
         {
             predecessors[i] = [];
             successors[i] = [];
+            successorOutputs[i] = [];
         }
 
-        var edges = new HashSet<(int, int)>();
+        var outputEdges = new HashSet<(int, int, string)>();
+        var outgoing = new List<GraphEdge>[nodes.Length];
+        var incoming = new List<GraphEdge>[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            outgoing[i] = [];
+            incoming[i] = [];
+        }
+
+        var outputsByNode = new HashSet<string>?[nodes.Length];
         foreach (var connection in connections)
         {
             if (connection is null)
@@ -129,10 +166,30 @@ internal static class WorkflowValidator
                 continue;
             }
 
-            if (edges.Add((from, to)))
+            var output = connection.EffectiveFromOutput;
+            if (outputsOf is not null && output != NodeOutputs.Main
+                && (outputsByNode[from] ??= outputsOf(nodes[from])) is { } declared && !declared.Contains(output))
+            {
+                var hint = output == NodeOutputs.Error && nodes[from].OnError != NodeErrorHandling.ErrorOutput
+                    ? " (a node has the output 'error' only when its onError is 'errorOutput')"
+                    : "";
+                problems.Add(new(
+                    WorkflowValidationCodes.UnknownOutput,
+                    $"Connection '{connection}' starts at output '{output}' of node '{connection.From}' (type '{nodes[from].Type}'), which has the outputs {string.Join(", ", declared.Order(StringComparer.Ordinal).Select(o => $"'{o}'"))}{hint}.",
+                    connection.From,
+                    connection));
+                continue;
+            }
+
+            // One edge per (from, to, output): a node may reach another by two outputs (a switch in "all" mode, say).
+            if (outputEdges.Add((from, to, output)))
             {
                 successors[from].Add(to);
+                successorOutputs[from].Add(output);
                 predecessors[to].Add(from);
+                var edge = new GraphEdge(from, to, output);
+                outgoing[from].Add(edge);
+                incoming[to].Add(edge);
             }
         }
 
@@ -152,8 +209,48 @@ internal static class WorkflowValidator
             nodes,
             [.. predecessors.Select(p => p.ToArray())],
             [.. successors.Select(s => s.ToArray())],
+            [.. successorOutputs.Select(s => s.ToArray())],
             hasTemplates,
-            indexByName.ToFrozenDictionary(StringComparer.Ordinal));
+            indexByName.ToFrozenDictionary(StringComparer.Ordinal))
+        {
+            OutgoingEdges = [.. outgoing.Select(e => e.ToArray())],
+            IncomingEdges = [.. incoming.Select(e => e.ToArray())],
+        };
+    }
+
+    /// <summary>The limits of <see cref="FlowStreamOptions"/> a node's own settings can exceed: tries, waits and timeouts.</summary>
+    private static void CheckLimits(NodeDefinition node, string label, FlowStreamOptions options, List<WorkflowValidationProblem> problems)
+    {
+        var nodeName = NullIfEmpty(node.Name);
+        var maxWaitMs = (long)options.MaxWait.TotalMilliseconds;
+        if (node.Retry is { } retry)
+        {
+            if (retry.MaxTries > options.MaxRetryTries)
+            {
+                problems.Add(new(WorkflowValidationCodes.TooManyTries, $"Node {label} asks for {retry.MaxTries} tries; at most {options.MaxRetryTries} are allowed (FlowStreamOptions.MaxRetryTries).", nodeName));
+            }
+
+            if (retry.WaitMs > maxWaitMs)
+            {
+                problems.Add(new(WorkflowValidationCodes.WaitTooLong, $"Node {label} asks to wait {retry.WaitMs} ms between tries; at most {maxWaitMs} ms are allowed (FlowStreamOptions.MaxWait).", nodeName));
+            }
+        }
+
+        if (node.TimeoutMs is { } timeoutMs && timeoutMs > (long)options.MaxNodeTimeout.TotalMilliseconds)
+        {
+            problems.Add(new(WorkflowValidationCodes.TimeoutTooLong, $"Node {label} has a timeout of {timeoutMs} ms; at most {(long)options.MaxNodeTimeout.TotalMilliseconds} ms are allowed (FlowStreamOptions.MaxNodeTimeout).", nodeName));
+        }
+
+        // A literal delay of a wait node is checked now; a templated one is checked by the node when it runs.
+        if (string.Equals(node.Type, BuiltInNodeTypes.Wait, StringComparison.Ordinal)
+            && node.Parameters.ValueKind == JsonValueKind.Object
+            && node.Parameters.TryGetProperty("ms"u8, out var ms)
+            && ms.ValueKind == JsonValueKind.Number
+            && ms.TryGetDouble(out var value)
+            && value > maxWaitMs)
+        {
+            problems.Add(new(WorkflowValidationCodes.WaitTooLong, $"Node {label} asks to wait {ms.GetRawText()} ms; at most {maxWaitMs} ms are allowed (FlowStreamOptions.MaxWait).", nodeName));
+        }
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

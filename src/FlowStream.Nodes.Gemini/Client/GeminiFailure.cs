@@ -77,7 +77,7 @@ internal sealed class GeminiFailure
         => new(message, null, null, isTransient: false, innerException);
 
     public GeminiException ToException(int attempts, string? note = null)
-        => new(note is null ? Message : $"{Message} ({note})", StatusCode, Status, IsTransient, ServerDelay, attempts, InnerException);
+        => new(note is null ? Message : $"{Message} ({note})", StatusCode, Status, IsTransient && !IsDailyQuota, ServerDelay, attempts, InnerException);
 
     public static string FormatDuration(TimeSpan duration)
         => duration == System.Threading.Timeout.InfiniteTimeSpan

@@ -53,7 +53,9 @@ internal sealed class GeminiRetry(GeminiOptions options, TimeProvider timeProvid
             else
             {
                 delay = WithJitter(failure, delay, left);
-                Log.Retrying(logger, operation, model, Attempt, failure.Message, (long)Math.Ceiling(delay.TotalMilliseconds));
+                var waitMs = (long)Math.Ceiling(delay.TotalMilliseconds);
+                Log.Retrying(logger, operation, model, Attempt, failure.Message, waitMs);
+                GeminiRetryObserver.Current?.Invoke(new GeminiRetryNotice(Attempt, MaxAttempts, waitMs, failure.Message));
                 _waited += delay;
                 if (delay > TimeSpan.Zero)
                 {

@@ -83,6 +83,11 @@ internal sealed class GeminiStreamSession(
             inner = ex;
             message = $"The Gemini stream sent a chunk that is not valid JSON after {Chunks(chunksSoFar)}.";
         }
+        catch (InvalidDataException ex)
+        {
+            inner = ex;
+            message = $"{ex.Message} (after {Chunks(chunksSoFar)}: not retried)";
+        }
 
         Log.StreamFailed(logger, request.Model, chunksSoFar, message);
         throw apiFailure is null

@@ -32,7 +32,8 @@ public static class GeminiFlowStreamBuilderExtensions
     /// </para>
     /// <para>
     /// The keyed chat client is a singleton, so its <see cref="HttpClient"/> uses one <see cref="SocketsHttpHandler"/> whose pooled
-    /// connections are recycled every 2 minutes (the handler itself is never rotated). Further configure that named client with
+    /// connections are recycled every 2 minutes (the handler itself is never rotated) and which never follows a redirect (a 3xx is a
+    /// failed request), so the key header cannot be carried to another host. Further configure that named client with
     /// <c>services.AddHttpClient(GeminiChatClient.HttpClientName)</c>, for example to add a message handler. The client takes
     /// <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/> from the container.
     /// </para>
@@ -53,7 +54,8 @@ public static class GeminiFlowStreamBuilderExtensions
 
             services.AddHttpClient(GeminiChatClient.HttpClientName)
                 .ConfigureHttpClient(static http => http.Timeout = Timeout.InfiniteTimeSpan)
-                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = s_pooledConnectionLifetime })
+                // No redirects: the x-goog-api-key header must never follow one to another host.
+                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = s_pooledConnectionLifetime, AllowAutoRedirect = false })
                 .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
                 .AddTypedClient(CreateClient);
             services.TryAddKeyedSingleton<IChatClient>(GeminiNode.ChatClientKey, static (sp, _) => sp.GetRequiredService<GeminiChatClient>());

@@ -40,6 +40,8 @@ internal sealed class GeminiOptionsValidator : IValidateOptions<GeminiOptions>
             options.MaxDelay >= options.BaseDelay,
             $"{nameof(GeminiOptions.MaxDelay)} must be at least {nameof(GeminiOptions.BaseDelay)} (was {options.MaxDelay}, {nameof(GeminiOptions.BaseDelay)} {options.BaseDelay}).");
         Check(options.MaxTotalWait >= TimeSpan.Zero, $"{nameof(GeminiOptions.MaxTotalWait)} must be at least zero (was {options.MaxTotalWait}).");
+        Check(options.MaxResponseBytes >= 1024, $"{nameof(GeminiOptions.MaxResponseBytes)} must be at least 1024 (was {options.MaxResponseBytes}).");
+        Check(options.MaxStreamLineBytes >= 1024, $"{nameof(GeminiOptions.MaxStreamLineBytes)} must be at least 1024 (was {options.MaxStreamLineBytes}).");
         Check(
             options.ApiKey is null || !GeminiApiKey.HasForbiddenCharacters(options.ApiKey),
             $"{nameof(GeminiOptions.ApiKey)} contains characters that cannot be sent in an HTTP header (line breaks, control or non-ASCII characters).");

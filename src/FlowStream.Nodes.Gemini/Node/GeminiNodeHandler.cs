@@ -8,7 +8,8 @@ namespace FlowStream.Nodes.Gemini.Node;
 /// <summary>
 /// The <c>gemini</c> node: sends its <c>prompt</c> to the keyed <see cref="IChatClient"/> <c>"gemini"</c>, streams each text
 /// delta as a <c>nodeExecutionProgress</c> event (<c>{"delta": "..."}</c>) when <c>stream</c> is on, and outputs
-/// <c>{"response", "model", "usage", "finishReason"}</c>.
+/// <c>{"response", "model", "usage", "finishReason"}</c>. Each retry of the chat client (when it is a <see cref="GeminiChatClient"/>)
+/// is reported first as a <c>nodeExecutionProgress</c> event <c>{"retry": {"attempt", "maxAttempts", "waitMs", "reason"}}</c>.
 /// </summary>
 internal sealed class GeminiNodeHandler([FromKeyedServices(GeminiNode.ChatClientKey)] IChatClient chatClient) : INodeHandler
 {
@@ -29,6 +30,11 @@ internal sealed class GeminiNodeHandler([FromKeyedServices(GeminiNode.ChatClient
             MaxOutputTokens = parameters.MaxOutputTokens,
         };
 
+        // The chat client's own retries (429, 5xx, timeouts) would otherwise leave the node silent for many seconds: each one is
+        // reported as progress, {"retry": {"attempt", "maxAttempts", "waitMs", "reason"}}, before the client waits.
+        using var retries = GeminiRetryObserver.Observe(notice => context.ReportProgress(JsonSerializer.SerializeToElement(
+            new GeminiNodeRetryProgress { Retry = new GeminiNodeRetry { Attempt = notice.Attempt, MaxAttempts = notice.MaxAttempts, WaitMs = notice.WaitMs, Reason = notice.Reason } },
+            GeminiNodeJsonContext.Default.GeminiNodeRetryProgress)));
         ChatResponse response;
         try
         {
@@ -54,7 +60,8 @@ internal sealed class GeminiNodeHandler([FromKeyedServices(GeminiNode.ChatClient
         }
         catch (GeminiException ex)
         {
-            return NodeResult.Failure(ex.Message);
+            // What the client gave up on as permanent (400/401/403/404, a daily quota, a broken stream) is not tried again by the node.
+            return NodeResult.Failure(ex.Message, isRetryable: ex.IsTransient);
         }
 
         var text = response.Text;

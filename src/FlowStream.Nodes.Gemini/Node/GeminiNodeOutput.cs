@@ -30,7 +30,26 @@ internal sealed class GeminiNodeDelta
     public required string Delta { get; init; }
 }
 
+/// <summary>The data of a <c>nodeExecutionProgress</c> event for a retry of the chat client: <c>{"retry": {...}}</c>.</summary>
+internal sealed class GeminiNodeRetryProgress
+{
+    public required GeminiNodeRetry Retry { get; init; }
+}
+
+/// <summary>One retry: the attempt that failed, the attempts allowed, the wait before the next one, and the failure.</summary>
+internal sealed class GeminiNodeRetry
+{
+    public required int Attempt { get; init; }
+
+    public required int MaxAttempts { get; init; }
+
+    public required long WaitMs { get; init; }
+
+    public required string Reason { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(GeminiNodeOutput))]
 [JsonSerializable(typeof(GeminiNodeDelta))]
+[JsonSerializable(typeof(GeminiNodeRetryProgress))]
 internal sealed partial class GeminiNodeJsonContext : JsonSerializerContext;

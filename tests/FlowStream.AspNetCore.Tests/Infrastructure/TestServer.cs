@@ -21,8 +21,8 @@ internal sealed class TestServer : IAsyncDisposable
         BaseAddress = baseAddress;
         Time = time;
         Engine = app.Services.GetRequiredService<IWorkflowEngine>();
-        Bus = app.Services.GetRequiredService<IExecutionEventBus>();
-        Client = CreateClient();
+        Events = app.Services.GetRequiredService<IExecutionEventReader>();
+        Client = CreateClient(withTokenJar: true);
     }
 
     public WebApplication App { get; }
@@ -33,7 +33,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IWorkflowEngine Engine { get; }
 
-    public IExecutionEventBus Bus { get; }
+    public IExecutionEventReader Events { get; }
 
     public HttpClient Client { get; }
 
@@ -45,7 +45,7 @@ internal sealed class TestServer : IAsyncDisposable
         HttpProtocols protocols = HttpProtocols.Http1AndHttp2,
         Action<WebApplication>? configurePipeline = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.Logging.ClearProviders();
         builder.ListenOnFreeLoopbackPort(protocols);
         FakeTimeProvider? time = null;
@@ -75,9 +75,16 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(app, await app.StartOnLoopbackAsync(), time);
     }
 
-    public HttpClient CreateClient(Version? version = null)
+    /// <summary>A client of this server; <paramref name="withTokenJar"/> makes it carry the execution tokens of the starts it sent, as a real client does.</summary>
+    public HttpClient CreateClient(Version? version = null, bool withTokenJar = false)
     {
-        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        HttpMessageHandler handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
+        if (withTokenJar)
+        {
+            handler = new TokenJar(handler);
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (version is not null)
         {
             client.DefaultRequestVersion = version;

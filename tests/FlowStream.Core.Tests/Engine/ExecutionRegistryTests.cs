@@ -54,7 +54,7 @@ public class ExecutionRegistryTests
         await using var host = TestEngine.Create(configureOptions: o => o.FinishedExecutionTimeToLive = TimeSpan.FromMinutes(5));
         var execution = host.Engine.Start(Quick);
         await execution.Completion.WithTimeout("the execution to finish");
-        var bus = host.Services.GetService(typeof(IExecutionEventBus)) as IExecutionEventBus;
+        var bus = host.Services.GetService(typeof(IExecutionEventReader)) as IExecutionEventReader;
 
         host.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
         host.Engine.TryGetExecution(execution.Id, out _).Should().BeTrue();
@@ -69,7 +69,7 @@ public class ExecutionRegistryTests
         await using var host = TestEngine.Create(configureOptions: o => o.FinishedExecutionTimeToLive = TimeSpan.FromSeconds(30));
         var execution = host.Engine.Start(Quick);
         await execution.Completion.WithTimeout("the execution to finish");
-        var bus = (IExecutionEventBus)host.Services.GetService(typeof(IExecutionEventBus))!;
+        var bus = (IExecutionEventReader)host.Services.GetService(typeof(IExecutionEventReader))!;
         bus.TryGetLastSequence(execution.Id, out _).Should().BeTrue();
         host.Time.Advance(TimeSpan.FromSeconds(30));
         bus.TryGetLastSequence(execution.Id, out _).Should().BeFalse("the engine's timer swept it");

@@ -14,11 +14,14 @@ public class RetryBackoffTests
     [InlineData(1000, 2.0, 4, new long[] { 1000, 2000, 4000 })]
     [InlineData(500, 3.0, 3, new long[] { 500, 1500 })]
     [InlineData(250, 1.0, 3, new long[] { 250, 250 })]
-    [InlineData(1_000_000_000, 10.0, 3, new long[] { 1_000_000_000, int.MaxValue })]
+    [InlineData(80_000_000, 100.0, 3, new long[] { 80_000_000, int.MaxValue })]
     public async Task Retry_EachWaitOnTheClockIsTheAnnouncedBackoff(int waitMs, double multiplier, int maxTries, long[] expectedWaits)
     {
         var calls = 0;
-        await using var host = TestEngine.Create(b => b.AddNode("fail", (ctx, ct) => ValueTask.FromResult(NodeResult.Failure($"fail {Interlocked.Increment(ref calls)}"))));
+        // The capped wait (~24.8 days) outlasts the default MaxExecutionDuration (24 h): allow the run that long.
+        await using var host = TestEngine.Create(
+            b => b.AddNode("fail", (ctx, ct) => ValueTask.FromResult(NodeResult.Failure($"fail {Interlocked.Increment(ref calls)}"))),
+            o => o.MaxExecutionDuration = TimeSpan.FromDays(60));
         var workflow = new WorkflowBuilder("backoff")
             .AddNode(new NodeDefinition { Name = "F", Type = "fail", Retry = new NodeRetryPolicy { MaxTries = maxTries, WaitMs = waitMs, BackoffMultiplier = multiplier } })
             .Build();

@@ -270,8 +270,8 @@ public class SchedulerTests
         execution.Status.Should().Be(ExecutionStatus.Paused);
         gate.SetResult(NodeResult.Success());
 
-        // The running node finishes; the scheduler then idles, paused, with 'Later' ready but not started.
-        await execution.Runner.PausedAndIdle.WithTimeout("the paused scheduler to idle");
+        // The running node finishes; the execution then idles, paused, with 'Later' ready but not started.
+        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionAfter, "Gate");
         execution.GetNodeStates().Select(s => s.Status).Should().Equal(NodeExecutionStatus.Success, NodeExecutionStatus.Success, NodeExecutionStatus.Pending);
         recorder.Snapshot().IndexOf(ExecutionEventTypes.NodeExecutionBefore, "Later").Should().Be(-1);
 
@@ -295,9 +295,11 @@ public class SchedulerTests
         await using var host = TestEngine.Create(b => b.AddNode("gate", (ctx, ct) => new ValueTask<NodeResult>(gate.Task)));
         var workflow = new WorkflowBuilder("pause-cancel").AddNode("Gate", "gate").AddNode("Later", "noOp").Chain("Gate", "Later").Build();
         var execution = host.Engine.Start(workflow);
+        var recorder = EventRecorder.Start(host.Engine, execution.Id);
+        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionBefore, "Gate");
         execution.Pause();
         gate.SetResult(NodeResult.Success());
-        await execution.Runner.PausedAndIdle.WithTimeout("the paused scheduler to idle");
+        await recorder.WaitForAsync(ExecutionEventTypes.NodeExecutionAfter, "Gate");
         execution.Cancel().Should().BeTrue();
         (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Canceled);
         execution.GetNodeStates()[1].Status.Should().Be(NodeExecutionStatus.Skipped);

@@ -11,7 +11,6 @@ public sealed class EngineEventStreamTests
 
     /// <summary>Exactly the default retention (100,000 events), so that every event is still there at the end.</summary>
     private const int LargeTotal = 100_000;
-
     private static readonly JsonElement s_delta = JsonDocument.Parse("""{"delta":"x"}""").RootElement.Clone();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -45,24 +44,37 @@ public sealed class EngineEventStreamTests
             o.MaxRetainedEventsPerExecution = Retained;
         });
         var execution = host.Engine.Start(BurstWorkflow());
-        await using var stalled = await StalledLiveSubscriberAsync(host, execution, gate);
+        await using var stalled = host.Engine.SubscribeAsync(execution.Id, 0, Ct).GetAsyncEnumerator(Ct);
+        do
+        {
+            (await stalled.MoveNextAsync().AsTask().WithTimeout("the subscriber's next event")).Should().BeTrue();
+        }
+        while (stalled.Current.Type != ExecutionEventTypes.NodeExecutionBefore);
 
+        // A reader parked at the tail is woken by the burst, but (being a cursor, with no buffer of its own) it may find its next
+        // event already gone by the time it runs: then its read fails, mid-burst or after, with the log's first retained event then.
+        var waiting = stalled.MoveNextAsync().AsTask();
+        gate.SetResult();
         (await execution.Completion.WithTimeout("the execution to finish")).Should().Be(ExecutionStatus.Success);
         var read = new List<ExecutionEvent>();
         var act = async () =>
         {
-            while (await stalled.MoveNextAsync())
+            if (await waiting.WithTimeout("the awaited step"))
             {
                 read.Add(stalled.Current);
+                while (await stalled.MoveNextAsync())
+                {
+                    read.Add(stalled.Current);
+                }
             }
         };
 
         var error = (await act.Should().ThrowAsync<ExecutionEventsUnavailableException>()).Which;
-        var lastRead = read.Count == 0 ? 3 : read[^1].Sequence;
-        AssertContiguous(read, 4, lastRead);
+        var lastRead = read.Count == 0 ? 2 : read[^1].Sequence;
+        AssertContiguous(read, 3, lastRead);
         error.ExecutionId.Should().Be(execution.Id);
         error.NextSequence.Should().Be(lastRead + 1);
-        error.FirstRetainedSequence.Should().Be(LargeTotal - Retained + 1);
+        error.FirstRetainedSequence.Should().BeGreaterThan(lastRead + 1).And.BeLessThanOrEqualTo(LargeTotal - Retained + 1);
     }
 
     [Fact]
@@ -112,7 +124,7 @@ public sealed class EngineEventStreamTests
 
         var reading = host.CollectAsync(execution.Id, 1, Ct);
         gate.SetResult();
-        var events = await reading.WithTimeout("the subscriber to read up to the end");
+        var events = await reading.WithTimeout("the awaited step");
 
         AssertContiguous(events, 2, Progress + FramingEvents);
         events[^1].Type.Should().Be(ExecutionEventTypes.ExecutionFinished);
@@ -128,7 +140,7 @@ public sealed class EngineEventStreamTests
 
         var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(() => host.CollectAsync(execution.Id, 0, Ct), Ct)).ToArray();
         gate.SetResult();
-        var results = await Task.WhenAll(readers).WithTimeout("every reader to read up to the end");
+        var results = await Task.WhenAll(readers).WithTimeout("the awaited step");
 
         foreach (var events in results)
         {
@@ -176,7 +188,7 @@ public sealed class EngineEventStreamTests
         var waiting = subscriber.MoveNextAsync();
         waiting.IsCompleted.Should().BeFalse("the node has not reported anything yet");
         gate.SetResult();
-        (await waiting.AsTask().WithTimeout("the pending MoveNextAsync")).Should().BeTrue();
+        (await waiting.AsTask().WithTimeout("the awaited step")).Should().BeTrue();
         subscriber.Current.Sequence.Should().Be(3);
         subscriber.Current.Type.Should().Be(ExecutionEventTypes.NodeExecutionProgress);
         return subscriber;

@@ -3,7 +3,7 @@ using System.Text;
 namespace FlowStream.Tests.Events;
 
 /// <summary>
-/// The contract every <see cref="IExecutionEventBus"/> must meet (see its remarks and DESIGN.md, "Event bus").
+/// The contract every <see cref="TestEventStore"/> must meet (see its remarks and DESIGN.md, "Event bus").
 /// One sealed subclass per implementation supplies <see cref="CreateBus"/>.
 /// </summary>
 public abstract class ExecutionEventBusContractTests
@@ -26,7 +26,7 @@ public abstract class ExecutionEventBusContractTests
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Creates the bus under test with the given retention (per execution) and per-subscriber buffer.</summary>
-    protected abstract IExecutionEventBus CreateBus(int maxEvents = 1_000_000, long maxBytes = 1L << 40, int subscriberCapacity = 1_024);
+    protected abstract TestEventStore CreateBus(int maxEvents = 1_000_000, long maxBytes = 1L << 40, int subscriberCapacity = 1_024);
 
     // ---- replay -------------------------------------------------------------------------------------------------
 
@@ -580,7 +580,7 @@ public abstract class ExecutionEventBusContractTests
     }
 
     /// <summary>Publishes events <paramref name="from"/>..<paramref name="to"/>; with <paramref name="finish"/> the last one is executionFinished.</summary>
-    protected static void PublishRange(IExecutionEventBus bus, long from, long to, bool finish = false)
+    protected static void PublishRange(TestEventStore bus, long from, long to, bool finish = false)
     {
         for (var seq = from; seq <= to; seq++)
         {
@@ -589,7 +589,7 @@ public abstract class ExecutionEventBusContractTests
     }
 
     /// <summary>A subscriber that read event 1, then went live and read event 2, and then stopped reading.</summary>
-    private static async Task<IAsyncEnumerator<ExecutionEvent>> StalledLiveSubscriberAsync(IExecutionEventBus bus)
+    private static async Task<IAsyncEnumerator<ExecutionEvent>> StalledLiveSubscriberAsync(TestEventStore bus)
     {
         var subscriber = bus.SubscribeAsync(ExecutionId, 0, Ct).GetAsyncEnumerator(Ct);
         (await subscriber.MoveNextAsync()).Should().BeTrue();
@@ -602,7 +602,7 @@ public abstract class ExecutionEventBusContractTests
         return subscriber;
     }
 
-    private static async Task<List<long>> ReadSequencesAsync(IExecutionEventBus bus, int yieldEvery)
+    private static async Task<List<long>> ReadSequencesAsync(TestEventStore bus, int yieldEvery)
     {
         var sequences = new List<long>();
         await foreach (var e in bus.SubscribeAsync(ExecutionId, 0, Ct))

@@ -5,13 +5,13 @@ namespace FlowStream.Tests.Events;
 
 public sealed class InMemoryExecutionEventBusTests : ExecutionEventBusContractTests
 {
-    protected override IExecutionEventBus CreateBus(int maxEvents = 1_000_000, long maxBytes = 1L << 40, int subscriberCapacity = 1_024)
-        => new InMemoryExecutionEventBus(Options.Create(new FlowStreamOptions
+    protected override TestEventStore CreateBus(int maxEvents = 1_000_000, long maxBytes = 1L << 40, int subscriberCapacity = 1_024)
+        => TestEventStore.InMemory(o =>
         {
-            MaxRetainedEventsPerExecution = maxEvents,
-            MaxRetainedEventBytesPerExecution = maxBytes,
-            SubscriberBufferCapacity = subscriberCapacity,
-        }));
+            o.MaxRetainedEventsPerExecution = maxEvents;
+            o.MaxRetainedEventBytesPerExecution = maxBytes;
+            o.SubscriberBufferCapacity = subscriberCapacity;
+        });
 
     [Fact]
     public void SubscribeAsync_NegativeAfterSequence_ThrowsArgumentOutOfRange()

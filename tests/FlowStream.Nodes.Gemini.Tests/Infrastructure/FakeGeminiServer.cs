@@ -46,7 +46,7 @@ internal sealed class FakeGeminiServer : IAsyncDisposable
 
     public static async Task<FakeGeminiServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] }); // no file watcher per test host (inotify instances are few)
         builder.Logging.ClearProviders();
         builder.ListenOnFreeLoopbackPort(configure: kestrel => kestrel.AddServerHeader = false);
         var app = builder.Build();

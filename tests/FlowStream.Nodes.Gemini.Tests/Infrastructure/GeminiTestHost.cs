@@ -143,7 +143,14 @@ internal sealed class GeminiRun(GeminiTestHost host, WorkflowExecution execution
     public JsonElement Output => After.Data.GetProperty("data");
 
     public IReadOnlyList<string?> Deltas => [.. Events.Where(e => e.Is(ExecutionEventTypes.NodeExecutionProgress, GeminiTestHost.NodeName))
+        .Where(e => e.Data.GetProperty("data").TryGetProperty("delta", out _))
         .Select(e => e.Data.GetProperty("data").GetProperty("delta").GetString())];
+
+    /// <summary>Gets the <c>retry</c> objects of the node's progress events, in order.</summary>
+    public IReadOnlyList<JsonElement> Retries => [.. Events.Where(e => e.Is(ExecutionEventTypes.NodeExecutionProgress, GeminiTestHost.NodeName))
+        .Select(e => e.Data.GetProperty("data"))
+        .Where(d => d.TryGetProperty("retry", out _))
+        .Select(d => d.GetProperty("retry"))];
 
     /// <summary>Waits for the end of the execution and its events, then checks that the key leaked nowhere.</summary>
     public async Task<IReadOnlyList<ExecutionEvent>> CompleteAsync()

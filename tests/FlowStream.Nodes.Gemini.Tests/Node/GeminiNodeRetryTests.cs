@@ -73,6 +73,36 @@ public class GeminiNodeRetryTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task EachRetry_IsReportedAsProgressWithTheWaitAndTheReason_BeforeTheWait(bool stream)
+    {
+        await using var host = await GeminiTestHost.StartAsync(options => options.MaxAttempts = 3);
+        host.Server.Enqueue(FakeResponse.Error(503, GeminiExamples.OverloadedError));
+        host.Server.Enqueue(FakeResponse.Error(503, GeminiExamples.OverloadedError));
+
+        var run = host.Start(GeminiTestHost.Workflow(GeminiTestHost.Parameters(stream)));
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var progress = await run.WaitForProgressAsync(attempt);
+            var retry = progress.Data.GetProperty("data").GetProperty("retry");
+            retry.GetProperty("attempt").GetInt32().Should().Be(attempt);
+            retry.GetProperty("maxAttempts").GetInt32().Should().Be(3);
+            retry.GetProperty("reason").GetString().Should().Be("Gemini API error 503 UNAVAILABLE: The model is overloaded. Please try again later.");
+            var wait = await host.Time.NextTimerAsync(t => t != AttemptTimeout && t != SweepPeriod);
+            retry.GetProperty("waitMs").GetInt64().Should().BeCloseTo((long)Math.Ceiling(wait.TotalMilliseconds), 1, "the progress event announces the wait that follows (in whole ms)");
+            host.Time.Advance(wait);
+            await host.Server.WaitForRequestAsync(attempt + 1);
+        }
+
+        await run.CompleteAsync();
+
+        run.Status.Should().Be("success", run.Error);
+        run.Retries.Should().HaveCount(2);
+        run.Retries.Select(r => r.GetProperty("attempt").GetInt32()).Should().Equal(1, 2);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Internal500ThenSuccess_Succeeds(bool stream)
     {
         await using var host = await GeminiTestHost.StartAsync();

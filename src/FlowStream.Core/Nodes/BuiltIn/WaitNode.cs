@@ -1,12 +1,18 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace FlowStream.Nodes.BuiltIn;
 
-/// <summary><c>wait</c>: waits <c>ms</c> milliseconds on the engine's <see cref="TimeProvider"/>, then passes its input through.</summary>
-internal sealed class WaitNode(TimeProvider timeProvider) : INodeHandler
+/// <summary>
+/// <c>wait</c>: waits <c>ms</c> milliseconds on the engine's <see cref="TimeProvider"/>, then passes its input through.
+/// At most <see cref="FlowStreamOptions.MaxWait"/>.
+/// </summary>
+internal sealed class WaitNode(TimeProvider timeProvider, IOptions<FlowStreamOptions> options) : INodeHandler
 {
     /// <summary>The longest delay <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> accepts.</summary>
-    private const double MaxMs = uint.MaxValue - 1;
+    private const double MaxDelayMs = uint.MaxValue - 1;
+
+    private readonly double _maxMs = Math.Min(MaxDelayMs, Math.Floor(options.Value.MaxWait.TotalMilliseconds));
 
     public async ValueTask<NodeResult> ExecuteAsync(NodeExecutionContext context, CancellationToken cancellationToken)
     {
@@ -16,9 +22,9 @@ internal sealed class WaitNode(TimeProvider timeProvider) : INodeHandler
             return NodeResult.Failure($"Parameter 'ms' of node '{context.Node.Name}' must be a non-negative number of milliseconds.");
         }
 
-        if (ms > MaxMs)
+        if (ms > _maxMs)
         {
-            return NodeResult.Failure($"Parameter 'ms' of node '{context.Node.Name}' must be a non-negative number of milliseconds no larger than {MaxMs:0}.");
+            return NodeResult.Failure($"Parameter 'ms' of node '{context.Node.Name}' must be a non-negative number of milliseconds no larger than {_maxMs:0} (FlowStreamOptions.MaxWait).");
         }
 
         if (ms > 0)
