@@ -18,6 +18,11 @@ const ui = {
 /** The class of each edge (from node + output) once its node has finished: taken or not-taken. Survives relayouts. */
 const edgeClasses = new Map();
 
+// The sticky toolbar's real height (it wraps on narrow screens, more so with the share link shown): what is scrolled into view
+// lands below it (styles.css, scroll-padding-top).
+new ResizeObserver(() => document.documentElement.style.setProperty('--toolbar-height', `${document.getElementById('toolbar').offsetHeight}px`))
+  .observe(document.getElementById('toolbar'));
+
 
 /** The Gemini node's error when no key is set; the page then says how to set one. */
 const NO_API_KEY = 'API key not configured';
