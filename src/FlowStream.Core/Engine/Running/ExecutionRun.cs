@@ -407,7 +407,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
                 {
                     // A disabled node does not run: before + after (skipped), and its input passes through.
                     State[index].Attempts = 1;
-                    CompleteLocked(index, new NodeOutcome(NodeExecutionStatus.Skipped, input, null, [NodeOutputs.Main]), TimeSpan.Zero, WireNames.ReasonDisabled, wasRunning: false);
+                    CompleteLocked(index, new NodeOutcome(NodeExecutionStatus.Skipped, input, null, [NodeOutputs.Main]), now, TimeSpan.Zero, WireNames.ReasonDisabled, wasRunning: false);
                     continue;
                 }
 
@@ -427,13 +427,14 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            var started = State[index].StartedAt ?? State.StartedAt;
-            CompleteLocked(index, outcome, _env.Time.GetUtcNow() - started, null, wasRunning: true);
+            // One clock read for the node's finish time and its duration.
+            var now = _env.Time.GetUtcNow();
+            CompleteLocked(index, outcome, now, now - (State[index].StartedAt ?? State.StartedAt), null, wasRunning: true);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CompleteLocked(int index, NodeOutcome outcome, TimeSpan elapsed, string? reason, bool wasRunning)
+    private void CompleteLocked(int index, NodeOutcome outcome, DateTimeOffset now, TimeSpan elapsed, string? reason, bool wasRunning)
     {
         var node = Graph.Nodes[index];
         var isError = outcome.Status == NodeExecutionStatus.Error;
@@ -445,7 +446,6 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
             : continued ? [NodeOutputs.Main]
             : null;
         var elapsedMs = (long)Math.Round(elapsed.TotalMilliseconds);
-        var now = _env.Time.GetUtcNow();
         State.MarkFinished(index, outcome.Status, output, output is { } o ? EventJsonWriter.SizeOf(o) : 0, outcome.ErrorMessage, now, wasRunning);
         if (outcome.Status != NodeExecutionStatus.Skipped)
         {
