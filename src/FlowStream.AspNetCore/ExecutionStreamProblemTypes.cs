@@ -41,4 +41,7 @@ public static class ExecutionStreamProblemTypes
 
     /// <summary>415: a POST whose body is not <c>application/json</c>.</summary>
     public const string UnsupportedMediaType = "urn:flowstream:problem:unsupported-media-type";
+
+    /// <summary>503: the store executions are shared through (FlowStream.Redis), or the host that runs the execution, cannot be reached now; <c>Retry-After</c> says when to try again.</summary>
+    public const string StoreUnavailable = "urn:flowstream:problem:store-unavailable";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using FlowStream.AspNetCore.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,12 +14,12 @@ public class AttachRaceTests
     public async Task Attach_ExecutionFinishesBetweenTheReads_ClientStillGetsTheRestAndExecutionFinished()
     {
         var gates = new Gates();
-        RacingReader? racing = null;
+        RacingDirectory? racing = null;
         await using var server = await TestServer.StartAsync(b =>
         {
             Flows.Register(b, gates);
-            var inner = b.Services.First(d => d.ServiceType == typeof(IExecutionEventReader));
-            b.Services.AddSingleton<IExecutionEventReader>(sp => racing = new RacingReader((IExecutionEventReader)inner.ImplementationFactory!(sp)));
+            var inner = b.Services.First(d => d.ServiceType == typeof(IExecutionDirectory));
+            b.Services.AddSingleton<IExecutionDirectory>(sp => racing = new RacingDirectory((IExecutionDirectory)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)));
         });
         var id = await server.StartAsync("""{"flowId": "gated"}""");
         server.Engine.TryGetExecution(id, out var execution).Should().BeTrue();
@@ -28,8 +27,9 @@ public class AttachRaceTests
             .FirstAsync(e => e.Type == ExecutionEventTypes.NodeExecutionBefore && e.Data.GetProperty("nodeName").GetString() == "Gate", TestContext.Current.CancellationToken)
             .AsTask().WithTimeout("the gate node to start");
 
-        // The client has events 1..4 (executionStarted, Start's before and after, Gate's before): it attaches after 4. While the
-        // endpoint reads the last sequence (4), the gate opens and the execution runs to its end (events 5 to 8).
+        // The client has events 1..4 (executionStarted, Start's before and after, Gate's before): it attaches after 4. Right after
+        // the endpoint has looked the execution up (running, last event 4), the gate opens and the execution runs to its end
+        // (events 5 to 8).
         racing!.Arm(() =>
         {
             gates.Release("Gate");
@@ -44,20 +44,23 @@ public class AttachRaceTests
         rest[^1].Type.Should().Be(ExecutionEventTypes.ExecutionFinished);
     }
 
-    /// <summary>A reader whose next <c>TryGetLastSequence</c> lets something happen after it has read the value, before it returns.</summary>
-    private sealed class RacingReader(IExecutionEventReader inner) : IExecutionEventReader
+    /// <summary>A directory whose next <c>FindAsync</c> lets something happen after it has described the execution, before it returns.</summary>
+    private sealed class RacingDirectory(IExecutionDirectory inner) : IExecutionDirectory
     {
-        public bool TryOpen(long executionId, long afterSequence, [NotNullWhen(true)] out ExecutionEventSubscription? subscription)
-            => inner.TryOpen(executionId, afterSequence, out subscription);
+        private Action? _pending;
 
-        public bool TryGetLastSequence(long executionId, out long lastSequence)
+        public async ValueTask<ExecutionInfo?> FindAsync(long executionId, CancellationToken cancellationToken = default)
         {
-            var found = inner.TryGetLastSequence(executionId, out lastSequence);
+            var found = await inner.FindAsync(executionId, cancellationToken);
             Interlocked.Exchange(ref _pending, null)?.Invoke();
             return found;
         }
 
-        private Action? _pending;
+        public ValueTask<bool> ControlAsync(long executionId, ExecutionCommand command, CancellationToken cancellationToken = default)
+            => inner.ControlAsync(executionId, command, cancellationToken);
+
+        public ValueTask<System.Text.Json.JsonElement?> GetNodeOutputAsync(long executionId, string nodeName, CancellationToken cancellationToken = default)
+            => inner.GetNodeOutputAsync(executionId, nodeName, cancellationToken);
 
         public void Arm(Action action) => _pending = action;
     }

@@ -23,7 +23,7 @@ public class ExecutionStreamerTests
         var context = new DefaultHttpContext();
         context.Features.Set<IHttpResponseBodyFeature>(body);
 
-        await new ExecutionStreamer(services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, NullLogger.Instance).StreamAsync(context, execution, 0, cancelOnDisconnect: false);
+        await new ExecutionStreamer(services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, NullLogger.Instance).StreamAsync(context, execution.Id, execution, 0, cancelOnDisconnect: false);
 
         var events = await engine.SubscribeAsync(execution.Id, 0, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
         var expected = string.Concat(events.Select(e => $"id: {e.Sequence}\ndata: {e}\n\n"));
@@ -45,7 +45,7 @@ public class ExecutionStreamerTests
         context.Features.Set<IHttpResponseBodyFeature>(body);
 
         await new ExecutionStreamer(services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions { MaxUnflushedBytes = 1024 }, TimeProvider.System, NullLogger.Instance)
-            .StreamAsync(context, execution, 0, cancelOnDisconnect: false);
+            .StreamAsync(context, execution.Id, execution, 0, cancelOnDisconnect: false);
 
         var bytes = Encoding.UTF8.GetByteCount(body.Text);
         body.Flushes.Should().BeInRange(bytes / 1400, (bytes / 1024) + 2, "a long burst is flushed about every MaxUnflushedBytes");

@@ -53,6 +53,7 @@ public static class FlowStreamEndpointRouteBuilderExtensions
         var handlers = new ExecutionEndpoints(
             engine,
             services.GetService<IWorkflowStore>(),
+            services.GetRequiredService<IExecutionDirectory>(),
             services.GetRequiredService<IExecutionEventReader>(),
             options,
             new ExecutionTokens(dataProtection, timeProvider),
@@ -93,11 +94,11 @@ public static class FlowStreamEndpointRouteBuilderExtensions
             .WithMetadata(Produces(StatusCodes.Status400BadRequest, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status410Gone, "application/problem+json"));
         group.MapGet("/{id}", (RequestDelegate)handlers.GetStatusAsync).WithDisplayName("FlowStream: status")
             .WithName(prefix + ".Status").WithMetadata(Produces(StatusCodes.Status200OK, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json"));
-        group.MapPost("/{id}/cancel", context => handlers.ControlAsync(context, static e => e.Cancel(), "canceled")).WithDisplayName("FlowStream: cancel")
+        group.MapPost("/{id}/cancel", context => handlers.ControlAsync(context, ExecutionCommand.Cancel, "canceled")).WithDisplayName("FlowStream: cancel")
             .WithName(prefix + ".Cancel").WithMetadata(Produces(StatusCodes.Status202Accepted, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status409Conflict, "application/problem+json"));
-        group.MapPost("/{id}/pause", context => handlers.ControlAsync(context, static e => e.Pause(), "paused")).WithDisplayName("FlowStream: pause")
+        group.MapPost("/{id}/pause", context => handlers.ControlAsync(context, ExecutionCommand.Pause, "paused")).WithDisplayName("FlowStream: pause")
             .WithName(prefix + ".Pause").WithMetadata(Produces(StatusCodes.Status202Accepted, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status409Conflict, "application/problem+json"));
-        group.MapPost("/{id}/resume", context => handlers.ControlAsync(context, static e => e.Resume(), "resumed")).WithDisplayName("FlowStream: resume")
+        group.MapPost("/{id}/resume", context => handlers.ControlAsync(context, ExecutionCommand.Resume, "resumed")).WithDisplayName("FlowStream: resume")
             .WithName(prefix + ".Resume").WithMetadata(Produces(StatusCodes.Status202Accepted, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json")).WithMetadata(Produces(StatusCodes.Status409Conflict, "application/problem+json"));
         group.MapGet("/{id}/nodes/{nodeName}/output", (RequestDelegate)handlers.GetNodeOutputAsync).WithDisplayName("FlowStream: node output")
             .WithName(prefix + ".NodeOutput").WithMetadata(Produces(StatusCodes.Status200OK, "application/json")).WithMetadata(Produces(StatusCodes.Status404NotFound, "application/problem+json"));

@@ -23,6 +23,7 @@ internal sealed partial class ExecutionEndpoints
 
     private readonly IWorkflowEngine _engine;
     private readonly IWorkflowStore? _store;
+    private readonly IExecutionDirectory _directory;
     private readonly IExecutionEventReader _events;
     private readonly ExecutionStreamOptions _options;
     private readonly ExecutionStreamer _streamer;
@@ -34,6 +35,7 @@ internal sealed partial class ExecutionEndpoints
     public ExecutionEndpoints(
         IWorkflowEngine engine,
         IWorkflowStore? store,
+        IExecutionDirectory directory,
         IExecutionEventReader events,
         ExecutionStreamOptions options,
         ExecutionTokens tokens,
@@ -43,6 +45,7 @@ internal sealed partial class ExecutionEndpoints
     {
         _engine = engine;
         _store = store;
+        _directory = directory;
         _events = events;
         _options = options;
         _tokens = tokens;
@@ -61,7 +64,7 @@ internal sealed partial class ExecutionEndpoints
         }
 
         WriteStartHeaders(context, execution);
-        await StreamCountedAsync(context, execution, 0, _options.CancelOnDisconnect).ConfigureAwait(false);
+        await StreamCountedAsync(context, execution.Id, execution, 0, _options.CancelOnDisconnect).ConfigureAwait(false);
     }
 
     /// <summary><c>POST {pattern}</c>: start; 202 with the execution's location and summary.</summary>
@@ -76,7 +79,7 @@ internal sealed partial class ExecutionEndpoints
         var token = WriteStartHeaders(context, execution);
         var path = context.Request.Path.Value?.TrimEnd('/') ?? "";
         context.Response.Headers.Location = $"{context.Request.PathBase}{path}/{ExecutionStreamer.FormatId(execution.Id)}";
-        await WriteSummaryAsync(context, execution, StatusCodes.Status202Accepted, token).ConfigureAwait(false);
+        await WriteSummaryAsync(context, ExecutionInfo.FromLocal(execution), StatusCodes.Status202Accepted, token).ConfigureAwait(false);
     }
 
     /// <summary><c>GET {pattern}/{id}/stream</c>: replay after <c>Last-Event-ID</c>, then follow live.</summary>
@@ -99,13 +102,15 @@ internal sealed partial class ExecutionEndpoints
             return;
         }
 
-        // "Finished?" before "last sequence": read the other way round, a resume racing the end could see the last id before
-        // executionFinished was appended, then "finished", and answer 204 to a client that never got executionFinished.
+        // "Finished?" and "last sequence" come from one description, finished read first: read the other way round, a resume
+        // racing the end could see the last id before executionFinished was appended, then "finished", and answer 204 to a
+        // client that never got executionFinished.
         var isFinished = execution.IsFinished;
-        if (_events.TryGetLastSequence(execution.Id, out var last) && afterSequence > last)
+        var last = execution.LastSequence;
+        if (afterSequence > last)
         {
             await ProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, ExecutionStreamProblemTypes.InvalidLastEventId, "Invalid Last-Event-ID",
-                $"Last-Event-ID {afterSequence} is beyond the last event ({last}) of execution {execution.Id}: event ids are per execution.").ConfigureAwait(false);
+                $"Last-Event-ID {afterSequence} is beyond the last event ({last}) of execution {execution.ExecutionId}: event ids are per execution.").ConfigureAwait(false);
             return;
         }
 
@@ -116,7 +121,7 @@ internal sealed partial class ExecutionEndpoints
             return;
         }
 
-        await StreamCountedAsync(context, execution, afterSequence, cancelOnDisconnect: false).ConfigureAwait(false);
+        await StreamCountedAsync(context, execution.ExecutionId, execution.Local, afterSequence, cancelOnDisconnect: false).ConfigureAwait(false);
     }
 
     /// <summary><c>GET {pattern}/{id}</c>: the execution's summary.</summary>
@@ -133,7 +138,7 @@ internal sealed partial class ExecutionEndpoints
     /// <c>POST {pattern}/{id}/cancel|pause|resume</c>. No body is needed (<c>curl -X POST</c> works): cross-site browser requests are
     /// refused by the origin check instead. A read-only (share) token gets 403.
     /// </summary>
-    public async Task ControlAsync(HttpContext context, Func<WorkflowExecution, bool> control, string verb)
+    public async Task ControlAsync(HttpContext context, ExecutionCommand command, string verb)
     {
         if (!await CheckOriginAsync(context).ConfigureAwait(false))
         {
@@ -146,14 +151,29 @@ internal sealed partial class ExecutionEndpoints
             return;
         }
 
-        if (!control(execution))
+        bool applied;
+        ExecutionInfo? after;
+        try
         {
-            await ProblemWriter.WriteAsync(context, StatusCodes.Status409Conflict, ExecutionStreamProblemTypes.ExecutionFinished, "Execution finished",
-                $"Execution {execution.Id} has already finished ({StatusText(execution.Status)}); it cannot be {verb}.").ConfigureAwait(false);
+            // Answered once the host that runs the execution has applied the command (this one, or another behind a backplane).
+            applied = await _directory.ControlAsync(execution.ExecutionId, command, context.RequestAborted).ConfigureAwait(false);
+            after = await _directory.FindAsync(execution.ExecutionId, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ExecutionStoreUnavailableException ex)
+        {
+            await StoreUnavailableAsync(context, ex).ConfigureAwait(false);
             return;
         }
 
-        await WriteSummaryAsync(context, execution, StatusCodes.Status202Accepted).ConfigureAwait(false);
+        after ??= execution;
+        if (!applied)
+        {
+            await ProblemWriter.WriteAsync(context, StatusCodes.Status409Conflict, ExecutionStreamProblemTypes.ExecutionFinished, "Execution finished",
+                $"Execution {execution.ExecutionId} has already finished ({StatusText(after.Snapshot.Status)}); it cannot be {verb}.").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteSummaryAsync(context, after, StatusCodes.Status202Accepted).ConfigureAwait(false);
     }
 
     /// <summary><c>GET {pattern}/{id}/nodes/{nodeName}/output</c>: a node's whole output (the claim check of a truncated event).</summary>
@@ -167,18 +187,33 @@ internal sealed partial class ExecutionEndpoints
 
         // The server decodes every escape of the path but %2F; a node name may hold a '/'.
         var name = context.Request.RouteValues["nodeName"] as string ?? "";
-        var states = execution.GetNodeStates();
+        var states = execution.Snapshot.Nodes;
         var node = states.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.Ordinal))
             ?? states.FirstOrDefault(n => string.Equals(n.Name, name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), StringComparison.Ordinal));
         if (node is null)
         {
-            await ProblemWriter.NotFoundAsync(context, $"Execution {execution.Id} has no node '{Truncate(name)}'.").ConfigureAwait(false);
+            await ProblemWriter.NotFoundAsync(context, $"Execution {execution.ExecutionId} has no node '{Truncate(name)}'.").ConfigureAwait(false);
             return;
         }
 
-        if (node.Output is not { ValueKind: not JsonValueKind.Undefined } output)
+        var found = node.Output;
+        if (found is not { ValueKind: not JsonValueKind.Undefined } && execution.Local is null && node.Status is NodeExecutionStatus.Success or NodeExecutionStatus.Error)
         {
-            await ProblemWriter.NotFoundAsync(context, $"Node '{Truncate(name)}' of execution {execution.Id} has no output ({JsonNamingPolicy.CamelCase.ConvertName(node.Status.ToString())}).").ConfigureAwait(false);
+            // Another host runs it: a large output is kept beside the summary, not in it.
+            try
+            {
+                found = await _directory.GetNodeOutputAsync(execution.ExecutionId, node.Name, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (ExecutionStoreUnavailableException ex)
+            {
+                await StoreUnavailableAsync(context, ex).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (found is not { ValueKind: not JsonValueKind.Undefined } output)
+        {
+            await ProblemWriter.NotFoundAsync(context, $"Node '{Truncate(name)}' of execution {execution.ExecutionId} has no output ({JsonNamingPolicy.CamelCase.ConvertName(node.Status.ToString())}).").ConfigureAwait(false);
             return;
         }
 
@@ -241,11 +276,11 @@ internal sealed partial class ExecutionEndpoints
             }
         }
 
-        var (token, expiresAt) = _tokens.Create(execution.Id, ExecutionAccess.Read, lifetime);
+        var (token, expiresAt) = _tokens.Create(execution.ExecutionId, ExecutionAccess.Read, lifetime);
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            JsonSerializer.Serialize(writer, new TokenResponse { Token = token, ExpiresAt = FormatTime(expiresAt), ExecutionId = execution.Id, Access = "read" }, HttpJsonContext.Default.TokenResponse);
+            JsonSerializer.Serialize(writer, new TokenResponse { Token = token, ExpiresAt = FormatTime(expiresAt), ExecutionId = execution.ExecutionId, Access = "read" }, HttpJsonContext.Default.TokenResponse);
         }
 
         await ProblemWriter.WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8", buffer).ConfigureAwait(false);
@@ -356,6 +391,11 @@ internal sealed partial class ExecutionEndpoints
             await ProblemWriter.InvalidWorkflowAsync(context, ex).ConfigureAwait(false);
             return null;
         }
+        catch (ExecutionStoreUnavailableException ex)
+        {
+            await StoreUnavailableAsync(context, ex).ConfigureAwait(false);
+            return null;
+        }
         catch (ExecutionQuotaExceededException ex)
         {
             await TooManyRequestsAsync(context, ex.RetryAfter, $"Too many running executions: at most {ex.Limit} may run at once {(ex.Scope == "owner" ? "per caller (FlowStreamOptions.MaxRunningExecutionsPerOwner)" : "on this host (FlowStreamOptions.MaxRunningExecutions)")}.", writer =>
@@ -435,7 +475,7 @@ internal sealed partial class ExecutionEndpoints
     /// The execution named by the route, when the caller may have <paramref name="needed"/> access to it: its owner, or the holder of
     /// a valid token for it. Anybody else gets 404, exactly as for an id that does not exist; a read-only token used to control gets 403.
     /// </summary>
-    private async Task<WorkflowExecution?> FindExecutionAsync(HttpContext context, ExecutionAccess needed)
+    private async Task<ExecutionInfo?> FindExecutionAsync(HttpContext context, ExecutionAccess needed)
     {
         var (ok, callerId) = await TryGetCallerAsync(context).ConfigureAwait(false);
         if (!ok)
@@ -444,7 +484,21 @@ internal sealed partial class ExecutionEndpoints
         }
 
         var raw = context.Request.RouteValues["id"] as string;
-        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && _engine.TryGetExecution(id, out var execution))
+        ExecutionInfo? execution = null;
+        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            try
+            {
+                execution = await _directory.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (ExecutionStoreUnavailableException ex)
+            {
+                await StoreUnavailableAsync(context, ex).ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        if (execution is not null)
         {
             var access = execution.OwnerId is not null && string.Equals(execution.OwnerId, callerId, StringComparison.Ordinal)
                 ? ExecutionAccess.Control
@@ -499,44 +553,52 @@ internal sealed partial class ExecutionEndpoints
     }
 
     /// <summary>Streams while counting the execution's open streams; one over <see cref="ExecutionStreamOptions.MaxStreamsPerExecution"/> gets 429.</summary>
-    private async Task StreamCountedAsync(HttpContext context, WorkflowExecution execution, long afterSequence, bool cancelOnDisconnect)
+    private async Task StreamCountedAsync(HttpContext context, long executionId, WorkflowExecution? local, long afterSequence, bool cancelOnDisconnect)
     {
         bool acquired;
         lock (_openStreams)
         {
-            _openStreams.TryGetValue(execution.Id, out var open);
+            _openStreams.TryGetValue(executionId, out var open);
             acquired = open < _options.MaxStreamsPerExecution;
             if (acquired)
             {
-                _openStreams[execution.Id] = open + 1;
+                _openStreams[executionId] = open + 1;
             }
         }
 
         if (!acquired)
         {
             await TooManyRequestsAsync(context, TimeSpan.FromSeconds(StreamLimitRetryAfterSeconds),
-                $"Execution {execution.Id} already has {_options.MaxStreamsPerExecution} open streams (ExecutionStreamOptions.MaxStreamsPerExecution).").ConfigureAwait(false);
+                $"Execution {executionId} already has {_options.MaxStreamsPerExecution} open streams (ExecutionStreamOptions.MaxStreamsPerExecution).").ConfigureAwait(false);
             return;
         }
 
         try
         {
-            await _streamer.StreamAsync(context, execution, afterSequence, cancelOnDisconnect).ConfigureAwait(false);
+            await _streamer.StreamAsync(context, executionId, local, afterSequence, cancelOnDisconnect).ConfigureAwait(false);
         }
         finally
         {
             lock (_openStreams)
             {
-                if (_openStreams.TryGetValue(execution.Id, out var open) && open > 1)
+                if (_openStreams.TryGetValue(executionId, out var open) && open > 1)
                 {
-                    _openStreams[execution.Id] = open - 1;
+                    _openStreams[executionId] = open - 1;
                 }
                 else
                 {
-                    _openStreams.Remove(execution.Id);
+                    _openStreams.Remove(executionId);
                 }
             }
         }
+    }
+
+    private static Task StoreUnavailableAsync(HttpContext context, ExecutionStoreUnavailableException exception)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ExecutionStreamProblemTypes.StoreUnavailable, "Execution store unavailable", exception.Message,
+            writer => writer.WriteNumber("retryAfterSeconds"u8, seconds));
     }
 
     private static Task TooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string detail, Action<Utf8JsonWriter>? extensions = null)
@@ -569,15 +631,15 @@ internal sealed partial class ExecutionEndpoints
         return (false, null);
     }
 
-    private async Task WriteSummaryAsync(HttpContext context, WorkflowExecution execution, int status, string? accessToken = null)
+    private async Task WriteSummaryAsync(HttpContext context, ExecutionInfo execution, int status, string? accessToken = null)
     {
         // One snapshot: status, timestamps, nodes and the last event id agree with each other.
-        var snapshot = execution.GetSnapshot();
+        var snapshot = execution.Snapshot;
         var summary = new ExecutionSummary
         {
-            ExecutionId = execution.Id,
-            WorkflowId = execution.Workflow.Id,
-            WorkflowName = execution.Workflow.Name,
+            ExecutionId = execution.ExecutionId,
+            WorkflowId = execution.WorkflowId,
+            WorkflowName = execution.WorkflowName ?? "",
             Mode = execution.Mode,
             Status = snapshot.Status,
             StartedAt = FormatTime(snapshot.StartedAt),

@@ -14,12 +14,12 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
     /// <c>: keepalive</c> after <see cref="ExecutionStreamOptions.HeartbeatInterval"/> of silence. Ends after <c>executionFinished</c>,
     /// or when the client goes away (which never stops the execution unless <paramref name="cancelOnDisconnect"/>).
     /// </summary>
-    public async Task StreamAsync(HttpContext context, WorkflowExecution execution, long afterSequence, bool cancelOnDisconnect)
+    public async Task StreamAsync(HttpContext context, long executionId, WorkflowExecution? local, long afterSequence, bool cancelOnDisconnect)
     {
         var aborted = context.RequestAborted;
-        if (!reader.TryOpen(execution.Id, afterSequence, out var subscription))
+        if (!reader.TryOpen(executionId, afterSequence, out var subscription))
         {
-            await ProblemWriter.NotFoundAsync(context, $"Execution {execution.Id} was not found.").ConfigureAwait(false);
+            await ProblemWriter.NotFoundAsync(context, $"Execution {executionId} was not found.").ConfigureAwait(false);
             return;
         }
 
@@ -68,7 +68,7 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
                     await response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
                 }
 
-                Log.StreamOpened(logger, execution.Id, afterSequence);
+                Log.StreamOpened(logger, executionId, afterSequence);
 
                 var writer = response.BodyWriter;
                 var unflushed = 0;
@@ -122,7 +122,7 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
                 }
 
                 await writer.FlushAsync(aborted).ConfigureAwait(false);
-                Log.StreamCompleted(logger, execution.Id, lastSequence);
+                Log.StreamCompleted(logger, executionId, lastSequence);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
@@ -134,7 +134,7 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
             catch (ExecutionEventsUnavailableException ex)
             {
                 // Fell behind the retention window mid-stream: end the response; a reconnect gets 410 with the details.
-                Log.StreamLostEvents(logger, execution.Id, ex);
+                Log.StreamLostEvents(logger, executionId, ex);
             }
             finally
             {
@@ -153,8 +153,8 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
 
                 if (!finished && aborted.IsCancellationRequested)
                 {
-                    var canceled = cancelOnDisconnect && execution.Cancel();
-                    Log.ClientDisconnected(logger, execution.Id, lastSequence, canceled ? "was canceled" : "goes on");
+                    var canceled = cancelOnDisconnect && local is not null && local.Cancel();
+                    Log.ClientDisconnected(logger, executionId, lastSequence, canceled ? "was canceled" : "goes on");
                 }
             }
         }

@@ -49,6 +49,8 @@ public static class FlowStreamServiceCollectionExtensions
         services.TryAddSingleton<InMemoryExecutionEventStore>();
         services.TryAddSingleton<IExecutionEventWriter>(static sp => sp.GetRequiredService<InMemoryExecutionEventStore>());
         services.TryAddSingleton<IExecutionEventReader>(static sp => sp.GetRequiredService<InMemoryExecutionEventStore>());
+        services.TryAddSingleton<IExecutionIdGenerator>(static sp => new ExecutionIdGenerator(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IExecutionDirectory, LocalExecutionDirectory>();
         services.TryAddSingleton<NodeTypeRegistry>();
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<IWorkflowEngine>(static sp => sp.GetRequiredService<WorkflowEngine>());

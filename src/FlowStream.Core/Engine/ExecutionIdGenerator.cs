@@ -9,14 +9,14 @@ namespace FlowStream.Engine;
 /// are larger than those of the previous run unless that run made more than 4,096 ids per millisecond for a sustained time
 /// or the clock went back. 41 bits of milliseconds last until the year 2093.
 /// </remarks>
-internal sealed class ExecutionIdGenerator(TimeProvider timeProvider)
+internal sealed class ExecutionIdGenerator(TimeProvider timeProvider) : IExecutionIdGenerator
 {
     private const long MaxId = (1L << 53) - 1;
     private static readonly long s_epochMs = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private long _last;
 
-    public long Next()
+    public long NextId()
     {
         var candidate = Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - s_epochMs) << 12;
         while (true)

@@ -6,6 +6,20 @@ namespace FlowStream;
 /// </summary>
 public sealed class ExecutionSnapshot
 {
+    /// <summary>Initializes a snapshot of an execution that another host runs (backplanes rebuild snapshots they stored).</summary>
+    /// <param name="status">The execution's status.</param>
+    /// <param name="startedAt">When it started.</param>
+    /// <param name="finishedAt">When it finished, if it has.</param>
+    /// <param name="errorMessage">The error that failed it, if any.</param>
+    /// <param name="failedNodeName">The node whose error failed it, if any.</param>
+    /// <param name="nodes">Every node's state, in definition order.</param>
+    /// <param name="completedNodes">How many nodes have finished (successfully, with an error, or skipped).</param>
+    /// <param name="lastSequence">The sequence number of the last event published when the snapshot was taken.</param>
+    public ExecutionSnapshot(ExecutionStatus status, DateTimeOffset startedAt, DateTimeOffset? finishedAt, string? errorMessage, string? failedNodeName, IReadOnlyList<NodeExecutionState> nodes, int completedNodes, long lastSequence)
+        : this(status, startedAt, finishedAt, errorMessage, failedNodeName, nodes ?? throw new ArgumentNullException(nameof(nodes)), completedNodes, lastSequence, -1)
+    {
+    }
+
     internal ExecutionSnapshot(ExecutionStatus status, DateTimeOffset startedAt, DateTimeOffset? finishedAt, string? errorMessage, string? failedNodeName, IReadOnlyList<NodeExecutionState> nodes, int completedNodes, long lastSequence, int version)
     {
         Status = status;

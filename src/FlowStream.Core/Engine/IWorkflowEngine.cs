@@ -22,6 +22,8 @@ public interface IWorkflowEngine
     /// <returns>The running execution.</returns>
     /// <exception cref="WorkflowValidationException">The workflow cannot run; nothing was started.</exception>
     /// <exception cref="ObjectDisposedException">The engine is shutting down.</exception>
+    /// <exception cref="ExecutionQuotaExceededException">Too many executions are running on this host or for this owner; nothing was started.</exception>
+    /// <exception cref="ExecutionStoreUnavailableException">The store executions are shared through cannot be reached; nothing was started.</exception>
     WorkflowExecution Start(WorkflowDefinition workflow, ExecutionRequest? request = null);
 
     /// <summary>Looks up a running or recently finished execution.</summary>

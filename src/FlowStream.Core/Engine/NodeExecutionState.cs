@@ -5,7 +5,16 @@ namespace FlowStream;
 /// <summary>A snapshot of one node's state within an execution.</summary>
 public sealed class NodeExecutionState
 {
-    internal NodeExecutionState(string name, string type, NodeExecutionStatus status, int attempts, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, JsonElement? output, string? errorMessage)
+    /// <summary>Initializes a node's state (backplanes rebuild the states they stored).</summary>
+    /// <param name="name">The node's name.</param>
+    /// <param name="type">The node's type.</param>
+    /// <param name="status">Its status.</param>
+    /// <param name="attempts">How many attempts it has made.</param>
+    /// <param name="startedAt">When its first attempt started, if it has.</param>
+    /// <param name="finishedAt">When it finished, if it has.</param>
+    /// <param name="output">Its output, if it has one.</param>
+    /// <param name="errorMessage">Its error, if it failed.</param>
+    public NodeExecutionState(string name, string type, NodeExecutionStatus status, int attempts, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, JsonElement? output, string? errorMessage)
     {
         Name = name;
         Type = type;

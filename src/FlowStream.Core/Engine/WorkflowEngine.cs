@@ -20,7 +20,7 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
     private readonly ExecutionEnvironment _env;
     private readonly ExecutionRegistry _registry;
     private readonly IExecutionEventReader _reader;
-    private readonly ExecutionIdGenerator _ids;
+    private readonly IExecutionIdGenerator _ids;
     private readonly ITimer _sweepTimer;
     private volatile bool _disposed;
 
@@ -32,7 +32,8 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
         IOptions<FlowStreamOptions> options,
         FlowStreamMetrics metrics,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IExecutionIdGenerator? idGenerator = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scopeFactory);
@@ -42,7 +43,7 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
         var time = timeProvider ?? TimeProvider.System;
         _env = new ExecutionEnvironment(options.Value, time, nodeTypes, scopeFactory, writer, metrics, loggerFactory ?? NullLoggerFactory.Instance);
         _registry = new ExecutionRegistry(_env);
-        _ids = new ExecutionIdGenerator(time);
+        _ids = idGenerator ?? new ExecutionIdGenerator(time);
         _env.Registry = _registry;
         var ttl = _env.Options.FinishedExecutionTimeToLive;
         var period = ttl < TimeSpan.FromMinutes(1) ? ttl : TimeSpan.FromMinutes(1);
@@ -75,7 +76,7 @@ internal sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDispo
         try
         {
             var parallelism = request.MaxDegreeOfParallelism ?? workflow.Settings?.MaxDegreeOfParallelism ?? _env.Options.DefaultMaxDegreeOfParallelism;
-            run = new ExecutionRun(_env, graph, _ids.Next(), request, parallelism);
+            run = new ExecutionRun(_env, graph, _ids.NextId(), request, parallelism);
             _registry.Add(run);
         }
         catch

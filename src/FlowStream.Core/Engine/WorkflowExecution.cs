@@ -78,6 +78,19 @@ public sealed class WorkflowExecution
     /// <returns><see langword="false"/> when the execution has already finished.</returns>
     public bool Resume() => _run.Resume();
 
+    /// <summary>
+    /// Ends the execution with status <c>error</c> and <paramref name="errorMessage"/>, the way
+    /// <see cref="FlowStreamOptions.MaxExecutionDuration"/> does: running nodes' tokens fire, nothing new starts, and
+    /// <c>executionFinished</c> carries the message. For hosts and backplanes that must stop an execution for a reason of their own.
+    /// </summary>
+    /// <param name="errorMessage">Why the execution failed; it goes out in <c>executionFinished</c>.</param>
+    /// <returns><see langword="false"/> when the execution has already finished.</returns>
+    public bool Fail(string errorMessage)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(errorMessage);
+        return _run.Abort(errorMessage);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"Execution {Id} of '{Workflow.Id}': {Status}";
 }

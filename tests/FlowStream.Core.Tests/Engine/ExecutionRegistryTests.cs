@@ -110,14 +110,14 @@ public class ExecutionRegistryTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         var first = new ExecutionIdGenerator(time);
-        var ids = Enumerable.Range(0, 10_000).Select(_ => first.Next()).ToList();
+        var ids = Enumerable.Range(0, 10_000).Select(_ => first.NextId()).ToList();
         ids.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         ids.Should().OnlyContain(id => id > 0 && id <= (1L << 53) - 1);
 
         // A "restarted process" a millisecond later starts above every id the previous one made at a sane rate.
         time.Advance(TimeSpan.FromMilliseconds(3));
         var restarted = new ExecutionIdGenerator(time);
-        restarted.Next().Should().BeGreaterThan(ids[^1]);
+        restarted.NextId().Should().BeGreaterThan(ids[^1]);
     }
 
     [Fact]

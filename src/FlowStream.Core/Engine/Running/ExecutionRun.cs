@@ -630,13 +630,18 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
     }
 
     /// <summary>Fails the execution from outside the graph (its deadline, its byte budget): nothing new starts, running nodes are canceled.</summary>
-    public void Abort(string message)
+    public bool Abort(string message)
     {
         lock (_lock)
         {
-            if (_finishing || _aborted)
+            if (_finishing)
             {
-                return;
+                return false;
+            }
+
+            if (_aborted)
+            {
+                return true;
             }
 
             _aborted = true;
@@ -647,6 +652,7 @@ internal sealed class ExecutionRun : IThreadPoolWorkItem
 
         _cts.Cancel();
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
