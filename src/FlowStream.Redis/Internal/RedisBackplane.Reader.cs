@@ -1,0 +1,150 @@
+using System.Diagnostics.CodeAnalysis;
+using StackExchange.Redis;
+
+namespace FlowStream.Redis.Internal;
+
+/// <summary>
+/// The reader side: this host's executions are read from the local log; another host's from Redis, through one
+/// <see cref="RemoteEventLog"/> per followed execution that all local readers of it share (one subscription and one read per
+/// notification, never one per client).
+/// </summary>
+internal sealed partial class RedisBackplane
+{
+    public bool TryOpen(long executionId, long afterSequence, [NotNullWhen(true)] out ExecutionEventSubscription? subscription)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        EnsureStarted();
+        if (_localReader.TryOpen(executionId, afterSequence, out subscription))
+        {
+            return true;
+        }
+
+        var log = _remoteLogs.GetValueOrDefault(executionId);
+        if (log is null)
+        {
+            // One synchronous check per stream opened (not per event): does any host's execution have this log?
+            if (!_connection.IsConnected || !Database.KeyExists(_keys.Events(executionId)))
+            {
+                subscription = null;
+                return false;
+            }
+
+            _metrics.RoundTrip();
+        }
+
+        subscription = OpenRemote(executionId, afterSequence);
+        return true;
+    }
+
+    public bool TryGetLastSequence(long executionId, out long lastSequence)
+    {
+        if (_localReader.TryGetLastSequence(executionId, out lastSequence))
+        {
+            return true;
+        }
+
+        if (!_connection.IsConnected)
+        {
+            return false;
+        }
+
+        _metrics.RoundTrip();
+        var last = Database.StreamRange(_keys.Events(executionId), "-", "+", 1, Order.Descending);
+        if (last.Length == 0)
+        {
+            return false;
+        }
+
+        lastSequence = SequenceOf(last[0].Id);
+        return true;
+    }
+
+    private RemoteEventSubscription OpenRemote(long executionId, long afterSequence)
+    {
+        while (true)
+        {
+            var log = _remoteLogs.GetOrAdd(executionId, static (id, self) => new RemoteEventLog(self, id), this);
+            if (log.TryAddReader(afterSequence, out var subscription))
+            {
+                return subscription;
+            }
+
+            // That log was just closed by its last reader: open a new one.
+            _remoteLogs.TryRemove(new KeyValuePair<long, RemoteEventLog>(executionId, log));
+        }
+    }
+
+    /// <summary>Called by a log whose last reader left: stop following that execution.</summary>
+    internal void CloseRemote(RemoteEventLog log)
+    {
+        _remoteLogs.TryRemove(new KeyValuePair<long, RemoteEventLog>(log.ExecutionId, log));
+        if (_connection.Current is { } multiplexer)
+        {
+            _ = multiplexer.GetSubscriber().UnsubscribeAsync(_keys.EventsChannel(log.ExecutionId), log.OnNotification);
+        }
+    }
+
+    internal async Task SubscribeAsync(RemoteEventLog log)
+    {
+        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+        await multiplexer.GetSubscriber().SubscribeAsync(_keys.EventsChannel(log.ExecutionId), log.OnNotification).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads up to <paramref name="count"/> events after <paramref name="afterSequence"/> from Redis.</summary>
+    internal async Task<StreamEntry[]> ReadRangeAsync(long executionId, long afterSequence, long? upToSequence, int count)
+    {
+        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+        _metrics.RoundTrip();
+        return await multiplexer.GetDatabase().StreamRangeAsync(
+            _keys.Events(executionId),
+            "(" + afterSequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-0",
+            upToSequence is { } last ? last.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-0" : "+",
+            count).ConfigureAwait(false);
+    }
+
+    /// <summary>The sequence of the oldest event Redis still holds for an execution; 0 when it holds none.</summary>
+    internal async Task<long> FirstRetainedAsync(long executionId)
+    {
+        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+        _metrics.RoundTrip();
+        var first = await multiplexer.GetDatabase().StreamRangeAsync(_keys.Events(executionId), "-", "+", 1).ConfigureAwait(false);
+        return first.Length == 0 ? 0 : SequenceOf(first[0].Id);
+    }
+
+    /// <summary>The sequence of the newest event in Redis; 0 for an empty stream, −1 when there is no stream.</summary>
+    internal async Task<long> LastSequenceAsync(long executionId)
+    {
+        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+        _metrics.RoundTrip();
+        var last = await multiplexer.GetDatabase().StreamRangeAsync(_keys.Events(executionId), "-", "+", 1, Order.Descending).ConfigureAwait(false);
+        return last.Length > 0 ? SequenceOf(last[0].Id) : await multiplexer.GetDatabase().KeyExistsAsync(_keys.Events(executionId)).ConfigureAwait(false) ? 0 : -1;
+    }
+
+    internal int MaxRetainedEvents => _flowOptions.MaxRetainedEventsPerExecution;
+
+    /// <summary>The safety net: re-reads every followed execution now and then, in case a notification was lost.</summary>
+    private async Task PollLoopAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(_options.PollInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                foreach (var log in _remoteLogs.Values)
+                {
+                    log.Wake();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    internal static long SequenceOf(RedisValue entryId)
+    {
+        var text = (string?)entryId ?? "";
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        return long.Parse(dash < 0 ? text : text[..dash], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
