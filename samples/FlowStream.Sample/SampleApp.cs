@@ -60,7 +60,21 @@ public static class SampleApp
         var flowsDirectory = builder.Configuration[FlowsDirectoryKey] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.Combine(AppContext.BaseDirectory, "flows");
-        builder.Services.AddFlowStream()
+        var flowStream = builder.Services.AddFlowStream();
+
+        // Scale-out: with FlowStream:Redis:Configuration set (for example FlowStream__Redis__Configuration=127.0.0.1:6379), every
+        // instance that shares the Redis streams, resumes, reads and controls every execution. Without it, all stays in memory.
+        var redis = builder.Configuration["FlowStream:Redis:Configuration"];
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            flowStream.AddRedis(options =>
+            {
+                options.Configuration = redis;
+                builder.Configuration.GetSection("FlowStream:Redis").Bind(options);
+            });
+        }
+
+        flowStream
             .AddGemini()
             .AddNode<FlakyNode>("flaky")
             .AddDirectoryWorkflowStore(flowsDirectory)
