@@ -102,4 +102,65 @@ public sealed class FailureTests
         var local = await a.Engine.SubscribeAsync(id, 0, Ct).ToListAsync(Ct).AsTask().WithTimeout("A's own events");
         stream.Select(e => (string)e["d"]!).Should().Equal(local.Select(e => e.ToString()));
     }
+
+    [Fact]
+    public async Task RedisUnreachableTooLong_ExecutionWhoseBufferWouldOverflow_FailsSayingSo_AndItsEndReachesRedisLater()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var proxy = new LoopbackTcpProxy(redis.Port);
+        var gates = new Gates();
+        var prefix = Hosts.NewPrefix();
+        var cutOff = $"127.0.0.1:{proxy.Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000";
+        await using var a = await Hosts.StartAsync(cutOff, prefix, gates, TimeSpan.FromSeconds(30), o => o.MaxBufferedEventBytesPerExecution = 16 * 1024, b => b.AddNode("chatty", async (context, cancellationToken) =>
+        {
+            // Reports progress until it is stopped.
+            var payload = System.Text.Json.JsonDocument.Parse($$"""{"text": "{{new string('x', 1000)}}"}""").RootElement;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                context.ReportProgress(payload);
+                await Task.Yield();
+            }
+        }));
+        await using var b = await Hosts.StartAsync(redis.Configuration, prefix, gates, TimeSpan.FromSeconds(30));
+        var flow = new WorkflowBuilder("chatty", "Chatty").AddNode("Start", "manualTrigger").AddNode("Gate", "gate").AddNode("Chatty", "chatty").Chain("Start", "Gate", "Chatty").Build();
+        var id = a.Engine.Start(flow, new ExecutionRequest { OwnerId = Alice }).Id;
+        await a.WaitForNodeStartAsync(id, "Gate");
+        await a.Backplane().FlushAsync(id, Ct).WithTimeout("the first events to reach Redis");
+
+        proxy.Cut();
+        gates.Release("Gate");
+        var execution = a.Execution(id);
+        (await execution.Completion.WithTimeout("the execution to stop on its full buffer")).Should().Be(ExecutionStatus.Error);
+        execution.ErrorMessage.Should().Contain("MaxBufferedEventBytesPerExecution");
+
+        proxy.Restore();
+        using var response = await b.Client.SendStreamingAsync(Http.Get($"/executions/{id}/stream", Alice)).WithTimeout("B's response");
+        using var sse = await response.OpenSseAsync();
+        var events = await sse.ReadAllAsync(Ct).WithTimeout("the whole execution through B, once A flushed its buffer");
+        events.Select(m => m.Id).Should().Equal(Enumerable.Range(1, events.Count).Select(i => (long?)i), "the buffered events arrive in order, none dropped");
+        events[^1].Json.GetProperty("error").GetProperty("message").GetString().Should().Contain("MaxBufferedEventBytesPerExecution");
+    }
+
+    [Fact]
+    public async Task ControlThroughB_WhileTheRunningHostIsUnreachable_Is503NotAHang()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var proxy = new LoopbackTcpProxy(redis.Port);
+        var gates = new Gates();
+        var prefix = Hosts.NewPrefix();
+        var cutOff = $"127.0.0.1:{proxy.Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000";
+        await using var a = await Hosts.StartAsync(cutOff, prefix, gates, TimeSpan.FromSeconds(30));
+        await using var b = await Hosts.StartAsync(redis.Configuration, prefix, gates, TimeSpan.FromSeconds(30), o => o.ControlTimeout = TimeSpan.FromSeconds(1));
+        var id = await a.StartAsync("""{"flowId": "gated"}""", Alice);
+        await a.WaitForNodeStartAsync(id, "Gate");
+        await a.Backplane().FlushAsync(id, Ct).WithTimeout("A's events to reach Redis");
+
+        proxy.Cut();
+        using var response = await b.Client.SendAsync(Api.Control($"/executions/{id}/pause", Alice), Ct).WithTimeout("B's answer");
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "urn:flowstream:problem:store-unavailable");
+        problem.Detail().Should().Contain("instance that runs execution");
+        a.Execution(id).Status.Should().Be(ExecutionStatus.Running, "the command never reached A");
+        proxy.Restore();
+    }
 }

@@ -7,17 +7,19 @@ namespace FlowStream.Redis.Tests.Infrastructure;
 /// <summary>Real Kestrel hosts on 127.0.0.1 sharing executions through one Redis (their own key prefix per test).</summary>
 internal static class Hosts
 {
-    public static Task<TestServer> StartAsync(string configuration, string prefix, Gates gates, TimeSpan? leaseTimeout = null, TimeSpan? pollInterval = null)
+    public static Task<TestServer> StartAsync(string configuration, string prefix, Gates gates, TimeSpan? leaseTimeout = null, Action<FlowStreamRedisOptions>? configure = null, Action<FlowStreamBuilder>? flowStream = null)
         => TestServer.StartAsync(
             b =>
             {
                 Flows.Register(b, gates);
+                flowStream?.Invoke(b);
                 b.AddRedis(o =>
                 {
                     o.Configuration = configuration;
                     o.KeyPrefix = prefix;
                     o.LeaseTimeout = leaseTimeout ?? TimeSpan.FromSeconds(15);
-                    o.PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(200);
+                    o.PollInterval = TimeSpan.FromMilliseconds(200);
+                    configure?.Invoke(o);
                 });
             },
             authentication: true);
