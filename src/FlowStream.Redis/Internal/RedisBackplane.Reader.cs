@@ -122,6 +122,8 @@ internal sealed partial class RedisBackplane
 
     internal int MaxRetainedEvents => _flowOptions.MaxRetainedEventsPerExecution;
 
+    internal Task WaitBeforeRetryAsync(CancellationToken cancellationToken) => Task.Delay(_options.PollInterval, _time, cancellationToken);
+
     /// <summary>The safety net: re-reads every followed execution now and then, in case a notification was lost.</summary>
     private async Task PollLoopAsync(CancellationToken stopping)
     {

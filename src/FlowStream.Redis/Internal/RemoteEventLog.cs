@@ -309,7 +309,18 @@ internal sealed class RemoteEventLog
             if (catchUpTo >= 0)
             {
                 // Behind the shared window: this reader reads its own way up to it.
-                var entries = await _backplane.ReadRangeAsync(ExecutionId, position, catchUpTo, PageSize).WaitAsync(cancellationToken).ConfigureAwait(false);
+                StreamEntry[] entries;
+                try
+                {
+                    entries = await _backplane.ReadRangeAsync(ExecutionId, position, catchUpTo, PageSize).WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+                {
+                    // Redis is slow or away: this reader waits and tries again, as a live reader does.
+                    await _backplane.WaitBeforeRetryAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 var first = entries.Length == 0 ? -1 : RedisBackplane.SequenceOf(entries[0].Id);
                 if (first != position + 1)
                 {

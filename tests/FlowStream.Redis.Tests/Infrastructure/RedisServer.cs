@@ -25,7 +25,7 @@ public sealed class RedisServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Gets the StackExchange.Redis configuration string of this server.</summary>
-    public string Configuration => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000";
+    public string Configuration => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=5000,syncTimeout=5000,asyncTimeout=5000";
 
     public static string? Binary => new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
 
