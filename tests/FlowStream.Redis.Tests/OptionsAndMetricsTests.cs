@@ -96,4 +96,27 @@ public sealed class OptionsAndMetricsTests(SharedRedis redis)
         Interlocked.Read(ref bufferedChanges).Should().BeGreaterThan(1, "events were counted in and out of the buffer");
         Interlocked.Read(ref buffered).Should().Be(0, "every buffered event was acknowledged");
     }
+
+    [Fact]
+    public async Task WithoutConfiguration_TheMultiplexerInTheContainerIsUsed()
+    {
+        var server = await redis.GetAsync().WithTimeout("redis-server to start");
+        await using var multiplexer = await server.ConnectAsync();
+        var prefix = Hosts.NewPrefix();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(multiplexer);
+        services.AddFlowStream().AddRedis(o => o.KeyPrefix = prefix);
+        await using var provider = services.BuildServiceProvider();
+        var backplane = provider.GetRequiredService<FlowStream.Redis.Internal.RedisBackplane>();
+        await backplane.StartAsync(TimeSpan.FromSeconds(10), Ct).WithTimeout("the backplane to start");
+        var engine = provider.GetRequiredService<IWorkflowEngine>();
+
+        var execution = engine.Start(new WorkflowBuilder("one", "One").AddNode("A", "noOp").Build());
+        await execution.Completion.WithTimeout("the execution");
+        await backplane.FlushAsync(execution.Id, Ct).WithTimeout("the flush");
+
+        (await multiplexer.GetDatabase().StreamLengthAsync(backplane.Keys.Events(execution.Id))).Should().Be(4);
+        backplane.Connection.Current.Should().BeSameAs(multiplexer);
+    }
 }
