@@ -91,7 +91,7 @@ public sealed class OptionsAndMetricsTests(SharedRedis redis)
         await host.Backplane().FlushAsync(id, Ct).WithTimeout("the run to reach Redis");
 
         Interlocked.Read(ref roundTrips).Should().BeGreaterThan(0);
-        Interlocked.Read(ref roundTrips).Should().BeLessThan(102, "102 events go out in batches, not one round trip each");
+        Interlocked.Read(ref roundTrips).Should().BeLessThanOrEqualTo(51, "102 events go out in batches (two or more per round trip on average), not one round trip each");
         Interlocked.Read(ref lagged).Should().BeGreaterThan(0);
         Interlocked.Read(ref bufferedChanges).Should().BeGreaterThan(1, "events were counted in and out of the buffer");
         Interlocked.Read(ref buffered).Should().Be(0, "every buffered event was acknowledged");
