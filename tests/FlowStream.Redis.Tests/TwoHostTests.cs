@@ -127,6 +127,7 @@ public sealed class TwoHostTests(SharedRedis redis) : IAsyncLifetime
         var token = start.Headers.GetValues("FlowStream-Token").Single();
         var id = (await start.ReadJsonAsync()).GetProperty("executionId").GetInt64();
         await _a.WaitForCompletionAsync(id);
+        await _a.Backplane().FlushAsync(id, Ct).WithTimeout("A's events to reach Redis");
 
         var withToken = Http.Get($"/executions/{id}");
         withToken.Headers.Add("FlowStream-Token", token);

@@ -169,7 +169,7 @@ internal sealed partial class ExecutionEndpoints
         if (!applied)
         {
             await ProblemWriter.WriteAsync(context, StatusCodes.Status409Conflict, ExecutionStreamProblemTypes.ExecutionFinished, "Execution finished",
-                $"Execution {execution.ExecutionId} has already finished ({StatusText(after.Snapshot.Status)}); it cannot be {verb}.").ConfigureAwait(false);
+                $"Execution {execution.ExecutionId} has already finished ({StatusText(after.Status)}); it cannot be {verb}.").ConfigureAwait(false);
             return;
         }
 
@@ -187,7 +187,17 @@ internal sealed partial class ExecutionEndpoints
 
         // The server decodes every escape of the path but %2F; a node name may hold a '/'.
         var name = context.Request.RouteValues["nodeName"] as string ?? "";
-        var states = execution.Snapshot.Nodes;
+        IReadOnlyList<NodeExecutionState> states;
+        try
+        {
+            states = (await execution.GetSnapshotAsync(context.RequestAborted).ConfigureAwait(false)).Nodes;
+        }
+        catch (ExecutionStoreUnavailableException ex)
+        {
+            await StoreUnavailableAsync(context, ex).ConfigureAwait(false);
+            return;
+        }
+
         var node = states.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.Ordinal))
             ?? states.FirstOrDefault(n => string.Equals(n.Name, name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), StringComparison.Ordinal));
         if (node is null)
@@ -485,7 +495,11 @@ internal sealed partial class ExecutionEndpoints
 
         var raw = context.Request.RouteValues["id"] as string;
         ExecutionInfo? execution = null;
-        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        var parsed = long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id);
+        var tokenAccess = parsed ? _tokens.Check(TokenOf(context.Request), id) : ExecutionAccess.None;
+
+        // Nothing is looked up for a caller who can see nothing (anonymous, no valid token): a stranger costs no store read.
+        if (parsed && (callerId is not null || tokenAccess != ExecutionAccess.None))
         {
             try
             {
@@ -502,7 +516,7 @@ internal sealed partial class ExecutionEndpoints
         {
             var access = execution.OwnerId is not null && string.Equals(execution.OwnerId, callerId, StringComparison.Ordinal)
                 ? ExecutionAccess.Control
-                : _tokens.Check(TokenOf(context.Request), id);
+                : tokenAccess;
             if (access >= needed)
             {
                 return execution;
@@ -634,7 +648,17 @@ internal sealed partial class ExecutionEndpoints
     private async Task WriteSummaryAsync(HttpContext context, ExecutionInfo execution, int status, string? accessToken = null)
     {
         // One snapshot: status, timestamps, nodes and the last event id agree with each other.
-        var snapshot = execution.Snapshot;
+        ExecutionSnapshot snapshot;
+        try
+        {
+            snapshot = await execution.GetSnapshotAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ExecutionStoreUnavailableException ex)
+        {
+            await StoreUnavailableAsync(context, ex).ConfigureAwait(false);
+            return;
+        }
+
         var summary = new ExecutionSummary
         {
             ExecutionId = execution.ExecutionId,

@@ -23,19 +23,17 @@ internal sealed partial class RedisBackplane
 
         var database = await DatabaseAsync().ConfigureAwait(false);
         RedisValue header;
-        HashEntry[] nodes;
         StreamEntry[] last;
         try
         {
-            // One round trip; the summary is read before the stream's last id, so "finished" never runs ahead of it.
+            // One round trip, small whatever the execution's size: the summary, then the stream's last id (read after it, so
+            // "finished" never runs ahead of the log). Node states and outputs are read only once the caller may see them.
             var batch = database.CreateBatch();
             var headerTask = batch.StringGetAsync(_keys.Header(executionId));
-            var nodesTask = batch.HashGetAllAsync(_keys.Nodes(executionId));
             var lastTask = batch.StreamRangeAsync(_keys.Events(executionId), "-", "+", 1, Order.Descending);
             batch.Execute();
             _metrics.RoundTrip();
             header = await headerTask.WaitAsync(cancellationToken).ConfigureAwait(false);
-            nodes = await nodesTask.WaitAsync(cancellationToken).ConfigureAwait(false);
             last = await lastTask.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionProblem(ex))
@@ -49,6 +47,26 @@ internal sealed partial class RedisBackplane
         }
 
         var stored = JsonSerializer.Deserialize((byte[])header!, StoredJsonContext.Default.StoredHeader)!;
+        var top = last.Length > 0 ? SequenceOf(last[0].Id) : 0;
+        return new ExecutionInfo(executionId, stored.WorkflowId, stored.WorkflowName, stored.Mode, stored.OwnerId, stored.Status, stored.FinishedAt is not null,
+            Math.Max(top, stored.LastSequence), ct => ReadSnapshotAsync(executionId, stored, ct));
+    }
+
+    /// <summary>The full state of another host's execution: its summary with every node's stored state, outputs included.</summary>
+    private async ValueTask<ExecutionSnapshot> ReadSnapshotAsync(long executionId, StoredHeader stored, CancellationToken cancellationToken)
+    {
+        HashEntry[] nodes;
+        try
+        {
+            var database = await DatabaseAsync().ConfigureAwait(false);
+            _metrics.RoundTrip();
+            nodes = await database.HashGetAllAsync(_keys.Nodes(executionId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionProblem(ex))
+        {
+            throw Unavailable(ex);
+        }
+
         var states = new Dictionary<string, StoredNode>(StringComparer.Ordinal);
         foreach (var field in nodes)
         {
@@ -65,9 +83,7 @@ internal sealed partial class RedisBackplane
                 : new NodeExecutionState(name, type, NodeExecutionStatus.Pending, 0, null, null, null, null);
         }
 
-        var snapshot = new ExecutionSnapshot(stored.Status, stored.StartedAt, stored.FinishedAt, stored.Error, stored.FailedNodeName, nodeStates, stored.CompletedNodes, stored.LastSequence);
-        var top = last.Length > 0 ? SequenceOf(last[0].Id) : 0;
-        return new ExecutionInfo(executionId, stored.WorkflowId, stored.WorkflowName, stored.Mode, stored.OwnerId, snapshot, top);
+        return new ExecutionSnapshot(stored.Status, stored.StartedAt, stored.FinishedAt, stored.Error, stored.FailedNodeName, nodeStates, stored.CompletedNodes, stored.LastSequence);
     }
 
     public async ValueTask<JsonElement?> GetNodeOutputAsync(long executionId, string nodeName, CancellationToken cancellationToken = default)

@@ -198,28 +198,25 @@ internal sealed partial class RedisBackplane
         }
 
         var header = JsonSerializer.Deserialize((byte[])headerValue!, StoredJsonContext.Default.StoredHeader)!;
-        if (header.FinishedAt is not null)
-        {
-            return;
-        }
 
-        Log.EndingLostExecution(_logger, executionId, header.Instance, Instance);
+        // The stream is what readers saw, so the end is written after its last event and from what it shows: the summary may
+        // run ahead of it (it is taken after the batch it goes with, and the lost host's last batch may never have arrived).
         var nodeFields = await database.HashGetAllAsync(_keys.Nodes(executionId)).ConfigureAwait(false);
         var nodes = nodeFields.ToDictionary(f => (string)f.Name!, f => JsonSerializer.Deserialize((byte[])f.Value!, StoredJsonContext.Default.StoredNode)!, StringComparer.Ordinal);
-
-        // The events after the summary tell which nodes started since (and which finished).
         var running = new Dictionary<string, (string Type, int Attempt, DateTimeOffset StartedAt)>(StringComparer.Ordinal);
         foreach (var (name, node) in nodes)
         {
             if (node.Status == NodeExecutionStatus.Running)
             {
+                // Its nodeExecutionBefore may have left the retained window: the summary says it ran.
                 var index = header.Nodes.IndexOf(name);
                 running[name] = (index >= 0 && index < header.NodeTypes.Count ? header.NodeTypes[index] : "", Math.Max(1, node.Attempts), node.StartedAt ?? header.StartedAt);
             }
         }
 
-        var top = header.LastSequence;
-        var completed = header.CompletedNodes;
+        long top = 0;
+        var completed = 0;
+        var finished = false;
         while (true)
         {
             var entries = await ReadRangeAsync(executionId, top, null, 512).ConfigureAwait(false);
@@ -228,6 +225,12 @@ internal sealed partial class RedisBackplane
                 top = SequenceOf(entry.Id);
                 byte[] json = entry["d"]!;
                 var type = EventJson.TypeOf(json);
+                if (type == WireNames.ExecutionFinished)
+                {
+                    finished = true;
+                    continue;
+                }
+
                 if (type is not WireNames.NodeExecutionBefore and not WireNames.NodeExecutionAfter)
                 {
                     continue;
@@ -239,11 +242,11 @@ internal sealed partial class RedisBackplane
                 if (type == WireNames.NodeExecutionAfter)
                 {
                     running.Remove(name);
-                    completed = data.TryGetProperty("progress", out var progress) ? progress.GetProperty("completed").GetInt32() : completed + 1;
+                    completed = data.TryGetProperty("progress", out var progress) && progress.TryGetProperty("completed", out var done) ? done.GetInt32() : completed + 1;
                 }
                 else if (!data.TryGetProperty("reason", out _))
                 {
-                    running[name] = (data.GetProperty("nodeType").GetString() ?? "", data.TryGetProperty("attempt", out var attempt) ? attempt.GetInt32() : 1, data.TryGetProperty("startedAt", out var started) && started.TryGetDateTimeOffset(out var at) ? at : header.StartedAt);
+                    running[name] = (data.TryGetProperty("nodeType", out var nodeType) ? nodeType.GetString() ?? "" : "", data.TryGetProperty("attempt", out var attempt) ? attempt.GetInt32() : 1, data.TryGetProperty("startedAt", out var started) && started.TryGetDateTimeOffset(out var at) ? at : header.StartedAt);
                 }
             }
 
@@ -253,18 +256,20 @@ internal sealed partial class RedisBackplane
             }
         }
 
-        if (top == 0)
+        if (finished)
         {
-            var last = await database.StreamRangeAsync(_keys.Events(executionId), "-", "+", 1, Order.Descending).ConfigureAwait(false);
-            top = last.Length > 0 ? SequenceOf(last[0].Id) : 0;
+            // The lost host's executionFinished did arrive; only the lease was left behind.
+            return;
         }
 
+        Log.EndingLostExecution(_logger, executionId, header.Instance, Instance);
         var now = _time.GetUtcNow();
         var message = $"The instance that ran execution {executionId} was lost: its lease lapsed (FlowStreamRedisOptions.LeaseTimeout {_options.LeaseTimeout}), and instance {Instance} ended the execution.";
         var events = new List<byte[]>();
         var fields = new List<RedisValue>();
         var total = header.Nodes.Count;
-        foreach (var name in header.Nodes.Where(running.ContainsKey))
+        completed = Math.Max(completed, Math.Min(header.CompletedNodes, total) - running.Count);
+        foreach (var name in header.Nodes.Where(running.ContainsKey).Concat(running.Keys.Where(n => !header.Nodes.Contains(n))))
         {
             var (type, attempt, startedAt) = running[name];
             completed++;

@@ -78,9 +78,26 @@ internal sealed partial class RedisBackplane
     internal void CloseRemote(RemoteEventLog log)
     {
         _remoteLogs.TryRemove(new KeyValuePair<long, RemoteEventLog>(log.ExecutionId, log));
-        if (_connection.Current is { } multiplexer)
+        _ = UnsubscribeAsync(log);
+    }
+
+    /// <summary>Unsubscribes a closed log's handler once its subscription (if it was ever started) has completed, so none outlives it.</summary>
+    private async Task UnsubscribeAsync(RemoteEventLog log)
+    {
+        if (log.Subscribed is not { } subscribed)
         {
-            _ = multiplexer.GetSubscriber().UnsubscribeAsync(_keys.EventsChannel(log.ExecutionId), log.OnNotification);
+            return;
+        }
+
+        try
+        {
+            await subscribed.ConfigureAwait(false);
+            var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+            await multiplexer.GetSubscriber().UnsubscribeAsync(_keys.EventsChannel(log.ExecutionId), log.OnNotification).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // Unreachable: the subscription went with the connection (it is restored on reconnect only for live handlers).
         }
     }
 

@@ -96,22 +96,16 @@ internal sealed partial class RedisBackplane
     {
         try
         {
-            using (var timeout = new CancellationTokenSource(_options.ControlTimeout, _time))
-            {
-                await FlushAsync(executionId, timeout.Token).ConfigureAwait(false);
-            }
+            // However long Redis is away: the buffered events (bounded by MaxBufferedEventBytes) go first, executionFinished
+            // included, so other hosts see the end rather than a lost execution.
+            await FlushAsync(executionId, _stopping.Token).ConfigureAwait(false);
+            var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+            await multiplexer.GetDatabase().KeyDeleteAsync([_keys.Events(executionId), _keys.Owner(executionId), _keys.Header(executionId), _keys.Nodes(executionId)]).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or RedisException)
         {
+            // Stopping, or Redis away: the keys expire with their retention time anyway.
         }
-
-        if (_pending.TryRemove(executionId, out var pending))
-        {
-            Fence(pending, [], null);
-        }
-
-        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-        await multiplexer.GetDatabase().KeyDeleteAsync([_keys.Events(executionId), _keys.Owner(executionId), _keys.Header(executionId), _keys.Nodes(executionId)]).ConfigureAwait(false);
     }
 
     /// <summary>Waits until Redis has forgotten a removed execution (or failed to).</summary>
@@ -228,8 +222,19 @@ internal sealed partial class RedisBackplane
                 continue;
             }
 
-            var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-            var ok = await FlushBatchAsync(multiplexer.GetDatabase(), batch).ConfigureAwait(false);
+            bool ok;
+            try
+            {
+                var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+                ok = await FlushBatchAsync(multiplexer.GetDatabase(), batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Never let the loop die: whatever went wrong, the batch was requeued and is tried again.
+                Log.BackgroundFailed(_logger, ex);
+                ok = false;
+            }
+
             if (ok)
             {
                 if (Volatile.Read(ref _flushFailing))
@@ -296,8 +301,10 @@ internal sealed partial class RedisBackplane
             {
                 result = (long)await call.ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsConnectionProblem(ex))
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
+                // Unreachable, or refusing writes for now (OOM at maxmemory, READONLY during a failover, BUSY): the events stay
+                // here, in order, and go again after a back-off.
                 failure ??= ex;
                 failed++;
                 Requeue(pending, events);

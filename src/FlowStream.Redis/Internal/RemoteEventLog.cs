@@ -16,7 +16,7 @@ internal sealed class RemoteEventLog
     private readonly Lock _gate = new();
     private readonly List<ExecutionEvent> _events = [];
     private readonly List<RemoteEventSubscription> _readers = [];
-    private readonly Task _subscribed;
+    private Task? _subscribed;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _after = -1;
     private bool _finished;
@@ -30,7 +30,6 @@ internal sealed class RemoteEventLog
         _backplane = backplane;
         ExecutionId = executionId;
         OnNotification = (_, _) => Wake();
-        _subscribed = backplane.SubscribeAsync(this);
     }
 
     public long ExecutionId { get; }
@@ -54,6 +53,9 @@ internal sealed class RemoteEventLog
             {
                 _after = afterSequence;
             }
+
+            // Subscribed by the log the readers really use (a factory that lost a race to create it never subscribes), once.
+            _subscribed ??= _backplane.SubscribeAsync(this);
 
             subscription = new RemoteEventSubscription(this, afterSequence);
             _readers.Add(subscription);
@@ -82,6 +84,18 @@ internal sealed class RemoteEventLog
         _backplane.CloseRemote(this);
     }
 
+    /// <summary>Gets the subscription's task once a reader started it (the backplane unsubscribes after it completes).</summary>
+    public Task? Subscribed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribed;
+            }
+        }
+    }
+
     /// <summary>Schedules a read of what was appended; coalesces while one runs.</summary>
     public void Wake()
     {
@@ -98,7 +112,10 @@ internal sealed class RemoteEventLog
         {
             try
             {
-                await _subscribed.ConfigureAwait(false);
+                if (Subscribed is { } subscribed)
+                {
+                    await subscribed.ConfigureAwait(false);
+                }
             }
             catch (RedisException)
             {

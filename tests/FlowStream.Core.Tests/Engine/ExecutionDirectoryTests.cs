@@ -32,8 +32,10 @@ public class ExecutionDirectoryTests
         info.OwnerId.Should().Be("alice");
         info.Local.Should().BeSameAs(execution);
         info.IsFinished.Should().BeFalse();
-        info.LastSequence.Should().Be(info.Snapshot.LastSequence).And.Be(4);
-        info.Snapshot.Nodes.Select(n => n.Status).Should().Equal(NodeExecutionStatus.Success, NodeExecutionStatus.Running);
+        info.Status.Should().Be(ExecutionStatus.Running);
+        var snapshot = await info.GetSnapshotAsync(Ct);
+        info.LastSequence.Should().Be(snapshot.LastSequence).And.Be(4);
+        snapshot.Nodes.Select(n => n.Status).Should().Equal(NodeExecutionStatus.Success, NodeExecutionStatus.Running);
         (await directory.GetNodeOutputAsync(execution.Id, "Start", Ct))!.Value.GetProperty("n").GetInt32().Should().Be(1);
         (await directory.GetNodeOutputAsync(execution.Id, "Gate", Ct)).Should().BeNull("Gate has no output yet");
         (await directory.GetNodeOutputAsync(execution.Id, "Nope", Ct)).Should().BeNull();

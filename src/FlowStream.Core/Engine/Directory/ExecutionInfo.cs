@@ -1,24 +1,29 @@
 namespace FlowStream;
 
 /// <summary>
-/// What any host knows of an execution: who owns it, what it runs, and a snapshot of its state. Returned by
-/// <see cref="IExecutionDirectory.FindAsync"/>.
+/// What any host knows of an execution at once: who owns it, what it runs, its status and the last event in its log.
+/// Its full state (every node, outputs included) is read only when asked for (<see cref="GetSnapshotAsync"/>), so checking
+/// whether a caller may see an execution costs little. Returned by <see cref="IExecutionDirectory.FindAsync"/>.
 /// </summary>
 public sealed class ExecutionInfo
 {
+    private readonly Func<CancellationToken, ValueTask<ExecutionSnapshot>> _snapshot;
+
     /// <summary>Initializes a new instance.</summary>
     /// <param name="executionId">The execution id.</param>
     /// <param name="workflowId">The workflow's id.</param>
     /// <param name="workflowName">The workflow's name, if it has one.</param>
     /// <param name="mode">The execution's mode.</param>
     /// <param name="ownerId">The user who started it; <see langword="null"/> for an anonymous caller.</param>
-    /// <param name="snapshot">Its state.</param>
+    /// <param name="status">Its status when it was found.</param>
+    /// <param name="isFinished">Whether it had finished when it was found.</param>
     /// <param name="lastSequence">
-    /// The sequence number of the last event in its log, read after <paramref name="snapshot"/> (so it is at least the snapshot's
-    /// <see cref="ExecutionSnapshot.LastSequence"/>).
+    /// The sequence number of the last event in its log, read after <paramref name="isFinished"/> (so a finished execution's
+    /// <c>executionFinished</c> is at or before it).
     /// </param>
+    /// <param name="snapshot">Reads its full state.</param>
     /// <param name="local">The execution itself, when it runs on this host.</param>
-    public ExecutionInfo(long executionId, string workflowId, string? workflowName, string mode, string? ownerId, ExecutionSnapshot snapshot, long lastSequence, WorkflowExecution? local = null)
+    public ExecutionInfo(long executionId, string workflowId, string? workflowName, string mode, string? ownerId, ExecutionStatus status, bool isFinished, long lastSequence, Func<CancellationToken, ValueTask<ExecutionSnapshot>> snapshot, WorkflowExecution? local = null)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
         ArgumentNullException.ThrowIfNull(mode);
@@ -28,23 +33,15 @@ public sealed class ExecutionInfo
         WorkflowName = workflowName;
         Mode = mode;
         OwnerId = ownerId;
-        Snapshot = snapshot;
-        LastSequence = Math.Max(lastSequence, snapshot.LastSequence);
+        Status = status;
+        IsFinished = isFinished;
+        LastSequence = lastSequence;
+        _snapshot = snapshot;
         Local = local;
     }
 
     /// <summary>Gets the execution id.</summary>
     public long ExecutionId { get; }
-
-    /// <summary>Describes an execution that runs on this host, from one snapshot of it.</summary>
-    /// <param name="execution">The execution.</param>
-    /// <returns>Its description; <see cref="LastSequence"/> is the snapshot's.</returns>
-    public static ExecutionInfo FromLocal(WorkflowExecution execution)
-    {
-        ArgumentNullException.ThrowIfNull(execution);
-        var snapshot = execution.GetSnapshot();
-        return new ExecutionInfo(execution.Id, execution.Workflow.Id, execution.Workflow.Name, execution.Mode, execution.OwnerId, snapshot, snapshot.LastSequence, execution);
-    }
 
     /// <summary>Gets the workflow's id.</summary>
     public string WorkflowId { get; }
@@ -58,15 +55,31 @@ public sealed class ExecutionInfo
     /// <summary>Gets the id of the user who started the execution, or <see langword="null"/> for an anonymous caller.</summary>
     public string? OwnerId { get; }
 
-    /// <summary>Gets the execution's state when it was found.</summary>
-    public ExecutionSnapshot Snapshot { get; }
+    /// <summary>Gets the execution's status when it was found.</summary>
+    public ExecutionStatus Status { get; }
+
+    /// <summary>Gets a value indicating whether the execution had finished when it was found.</summary>
+    public bool IsFinished { get; }
 
     /// <summary>Gets the sequence number of the last event in the execution's log when it was found.</summary>
     public long LastSequence { get; }
 
-    /// <summary>Gets a value indicating whether the execution had finished when it was found (its <c>executionFinished</c> is in its log).</summary>
-    public bool IsFinished => Snapshot.FinishedAt is not null;
-
     /// <summary>Gets the execution itself when it runs on this host; <see langword="null"/> when another host runs it.</summary>
     public WorkflowExecution? Local { get; }
+
+    /// <summary>Describes an execution that runs on this host, from one snapshot of it.</summary>
+    /// <param name="execution">The execution.</param>
+    /// <returns>Its description; its status, end and last sequence are the snapshot's.</returns>
+    public static ExecutionInfo FromLocal(WorkflowExecution execution)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        var snapshot = execution.GetSnapshot();
+        return new ExecutionInfo(execution.Id, execution.Workflow.Id, execution.Workflow.Name, execution.Mode, execution.OwnerId, snapshot.Status, snapshot.FinishedAt is not null, snapshot.LastSequence, _ => new(snapshot), execution);
+    }
+
+    /// <summary>Reads the execution's full state: status, timestamps and every node, outputs included, taken together.</summary>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The snapshot. For an execution of this host, the one taken when it was found.</returns>
+    /// <exception cref="ExecutionStoreUnavailableException">The shared store cannot be reached.</exception>
+    public ValueTask<ExecutionSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default) => _snapshot(cancellationToken);
 }
