@@ -16,11 +16,12 @@ namespace FlowStream.Benchmarks;
 /// <para>Hosts A and B are two containers (<c>AddFlowStream().AddRedis(...)</c>, each its own connection) sharing one server and key
 /// prefix, as in the Redis event store contract tests. Each iteration (one invocation, <c>[IterationSetup]</c>) uses a fresh
 /// execution: A appends its first event and flushes it, B opens a reader after it (<c>IExecutionEventReader.TryOpen</c>, which goes
-/// to Redis, since B does not run it). Then, per event: B's <c>ReadAsync</c> is started (it parks), the clock starts, A calls
+/// to Redis, since B does not run it). Then, per event: B's <c>ReadAsync</c> is started (with a cancellation token, as a streaming endpoint's
+/// reads have; it parks), the clock starts, A calls
 /// <c>Append</c>; the clock stops when B's <c>ReadAsync</c> returns that event. The path: A's flusher sends its script call
 /// (XADD + PUBLISH), Redis notifies B, B reads the new entry with <c>XRANGE</c> and wakes its reader.</para>
 /// <para><c>RawXaddXread</c> (baseline): the floor of following a stream with Redis alone: A's connection sends
-/// <c>XADD key {seq}-0 d json</c>; B's own connection has already sent <c>XREAD BLOCK 0 STREAMS key {seq-1}-0</c>, which returns
+/// <c>XADD key {seq}-0 d json</c>; B's own connection has already sent <c>XREAD BLOCK 4000 STREAMS key {seq-1}-0</c>, which returns
 /// the entry.</para>
 /// <para>Percentiles: every event timed after the global setup's warm-up (200 events each way, not recorded), in every iteration
 /// BenchmarkDotNet runs (its warm-up iterations included), pooled; computed in the benchmark process at its global cleanup and
@@ -46,6 +47,7 @@ public class RedisLatencyBenchmarks
     private byte[][] _events = [];
     private long _executionId = 1_000;
     private ExecutionEventSubscription? _subscription;
+    private CancellationTokenSource? _stall;
     private RedisKey _key;
     private long _sequence;
     private string? _target;
@@ -138,7 +140,7 @@ public class RedisLatencyBenchmarks
     private async Task<long> BackplaneRoundTripAsync()
     {
         var sequence = ++_sequence;
-        var read = _subscription!.ReadAsync();
+        var read = _subscription!.ReadAsync(_stall!.Token);
         var start = Stopwatch.GetTimestamp();
         _hostA.Writer.Append(_executionId, sequence, ExecutionEventTypes.NodeExecutionAfter, _events[sequence - 1]);
         var batch = await read;
@@ -155,12 +157,16 @@ public class RedisLatencyBenchmarks
     {
         var sequence = ++_sequence;
         var previous = (sequence - 1).ToString(CultureInfo.InvariantCulture) + "-0";
-        var read = _rawB.GetDatabase().ExecuteAsync("XREAD", "BLOCK", "0", "STREAMS", _key, previous);
+        var read = _rawB.GetDatabase().ExecuteAsync("XREAD", "BLOCK", "4000", "STREAMS", _key, previous);
         var start = Stopwatch.GetTimestamp();
         var add = _rawA.GetDatabase().StreamAddAsync(_key, "d", _events[sequence - 1], messageId: sequence.ToString(CultureInfo.InvariantCulture) + "-0");
         var result = await read;
         var elapsed = Stopwatch.GetTimestamp() - start;
         await add;
+        if (result.IsNull)
+        {
+            throw new InvalidOperationException($"XREAD did not return event {sequence} within 4 s (the client times out at 5).");
+        }
 
         // RESP3: {key: [[id, [field, value]]]}; RESP2: [[key, [[id, [field, value]]]]].
         var streams = (RedisResult[])result!;
@@ -176,6 +182,8 @@ public class RedisLatencyBenchmarks
     /// <summary>A fresh execution: A appends and flushes its first event, B opens a reader after it.</summary>
     private async Task OpenBackplaneAsync()
     {
+        // A lost event fails the benchmark instead of hanging it (a streaming endpoint's reads carry a token too).
+        _stall = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         _executionId++;
         _sequence = 1;
         _hostA.Writer.Append(_executionId, 1, ExecutionEventTypes.NodeExecutionAfter, _events[0]);
@@ -190,6 +198,7 @@ public class RedisLatencyBenchmarks
     {
         await _subscription!.DisposeAsync();
         _subscription = null;
+        _stall!.Dispose();
         _hostA.Writer.Remove(_executionId);
         await _hostA.Backplane.WhenRemovedAsync(_executionId);
     }
