@@ -16,12 +16,22 @@ internal sealed class RedisServer : IAsyncDisposable
 
     private readonly string _directory;
     private readonly Process _process;
+    private readonly EventHandler _onExit;
 
     private RedisServer(int port, string directory, Process process)
     {
         Port = port;
         _directory = directory;
         _process = process;
+
+        // A benchmark whose global setup throws gets no global cleanup: its server still goes when its process exits.
+        _onExit = (_, _) =>
+        {
+            Kill();
+            _process.WaitForExit(TimeSpan.FromSeconds(2));
+            DeleteDirectory();
+        };
+        AppDomain.CurrentDomain.ProcessExit += _onExit;
     }
 
     public int Port { get; }
@@ -60,20 +70,40 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        AppDomain.CurrentDomain.ProcessExit -= _onExit;
+        Kill();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
-            _process.Kill(entireProcessTree: true);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await _process.WaitForExitAsync(timeout.Token);
         }
 
         _process.Dispose();
+        DeleteDirectory();
+    }
+
+    private void DeleteDirectory()
+    {
         try
         {
             Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It has exited meanwhile.
         }
     }
 
