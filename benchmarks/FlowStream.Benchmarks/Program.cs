@@ -1,3 +1,6 @@
+using System.Reflection;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Running;
 using FlowStream.Benchmarks.Infrastructure;
 
@@ -5,7 +8,19 @@ using FlowStream.Benchmarks.Infrastructure;
 // themselves (the latency's thousands of single-operation iterations, the scale benchmark's few long ones).
 HostArguments.JobGiven = args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
 ReportedValues.Clear();
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(HostArguments).Assembly).Run(args);
+
+// The Redis benchmarks start their own redis-server; without one they are left out (with the reason), not failed.
+IConfig? config = null;
+if (RedisServer.Binary is null)
+{
+    var skipped = typeof(HostArguments).Assembly.GetTypes().Where(t => t.GetCustomAttribute<RequiresRedisServerAttribute>() is not null).Select(t => t.Name).Order();
+    Console.WriteLine(
+        $"Skipping {string.Join(", ", skipped)}: redis-server not found (/usr/bin/redis-server, /usr/local/bin/redis-server, "
+        + $"or ${RedisServer.BinaryVariable}). Install it (apt-get install -y redis-server) to run them.");
+    config = DefaultConfig.Instance.AddFilter(new SimpleFilter(c => c.Descriptor.Type.GetCustomAttribute<RequiresRedisServerAttribute>() is null));
+}
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(HostArguments).Assembly).Run(args, config);
 
 // Non-zero when any benchmark failed (threw, or its process crashed), so that CI notices.
 var failures = 0;

@@ -11,6 +11,13 @@ internal static class SampleEvents
     public static byte[] NodeExecutionAfterJson(long executionId, int node) => Encoding.UTF8.GetBytes(
         $$$"""{"type":"nodeExecutionAfter","data":{"executionId":{{{executionId}}},"nodeName":"Node {{{node}}}","nodeType":"noOp","status":"success","data":{},"attempt":1,"finishedAt":"2026-01-01T00:00:00.000Z","executionTimeMs":0,"progress":{"completed":{{{node}}},"total":1000,"percent":{{{node / 10}}}},"estimatedRemainingMs":0}}""");
 
+    /// <summary>
+    /// The JSON of a typical <c>nodeExecutionAfter</c> of a node that did some work (an HTTP call's small output), as the engine
+    /// writes it: about 400 bytes, the size the Redis benchmarks use.
+    /// </summary>
+    public static byte[] TypicalNodeExecutionAfterJson(long executionId, int node) => Encoding.UTF8.GetBytes(
+        $$$"""{"type":"nodeExecutionAfter","data":{"executionId":{{{executionId}}},"nodeName":"Fetch order {{{node}}}","nodeType":"httpRequest","status":"success","data":{"statusCode":200,"body":{"orderId":"ord_{{{node:D6}}}","total":129.95,"currency":"EUR","items":3}},"attempt":1,"finishedAt":"2026-01-01T00:00:{{{node % 60:D2}}}.{{{node % 1000:D3}}}Z","executionTimeMs":3,"progress":{"completed":{{{node}}},"total":10000,"percent":{{{node / 100}}}},"estimatedRemainingMs":{{{(10_000 - node) * 3}}}}}""");
+
     /// <summary>The JSON of a <c>nodeExecutionProgress</c> whose SSE frame is about 150 bytes, as in the issue's reference figures.</summary>
     public static byte[] ProgressJson(long executionId) => Encoding.UTF8.GetBytes(
         $$$$"""{"type":"nodeExecutionProgress","data":{"executionId":{{{{executionId}}}},"nodeName":"Emit","data":{"delta":"lorem ipsum dolor"}}}""");
