@@ -196,8 +196,15 @@ internal sealed partial class RedisBackplane
             if (Engine.TryGetExecution(executionId, out var execution))
             {
                 applied = Apply(execution, command);
-                using var timeout = new CancellationTokenSource(_options.ControlTimeout, _time);
-                await FlushAsync(executionId, timeout.Token).ConfigureAwait(false);
+                // Flushed so the requester's next read shows the change; bounded, so an applied command is never answered late.
+                using var timeout = new CancellationTokenSource(_options.ControlTimeout / 2, _time);
+                try
+                {
+                    await FlushAsync(executionId, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
 
             var multiplexer = await _connection.GetAsync().ConfigureAwait(false);

@@ -37,6 +37,12 @@ internal sealed partial class RedisBackplane
 
         lock (_idLock)
         {
+            var slot = Volatile.Read(ref _slot);
+            if (slot < 0)
+            {
+                throw new ExecutionStoreUnavailableException("This host holds no id slot in Redis right now; new executions are refused until it does.", RetryAfter);
+            }
+
             var ms = Math.Max(0, NowMs - s_epochMs);
             if (ms > _lastIdMs)
             {
@@ -49,7 +55,7 @@ internal sealed partial class RedisBackplane
                 _idCounter = 0;
             }
 
-            var id = (_lastIdMs << 12) | ((long)_slot << 6) | (long)_idCounter;
+            var id = (_lastIdMs << 12) | ((long)slot << 6) | (long)_idCounter;
             return id <= MaxId ? id : throw new InvalidOperationException("Execution ids are exhausted (the clock is past the year 2093).");
         }
     }
@@ -77,10 +83,10 @@ internal sealed partial class RedisBackplane
 
     private TimeSpan SlotLifetime => _options.LeaseTimeout * 4;
 
+    /// <summary>Renews this host's leases (and id slot) every third of the lease timeout: its own loop, so ending other hosts' executions never delays it.</summary>
     private async Task LeaseLoopAsync(CancellationToken stopping)
     {
-        var period = _options.LeaseTimeout / 3;
-        using var timer = new PeriodicTimer(period, _time);
+        using var timer = new PeriodicTimer(_options.LeaseTimeout / 3, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
@@ -93,12 +99,41 @@ internal sealed partial class RedisBackplane
                 try
                 {
                     await RenewAsync().ConfigureAwait(false);
-                    if (NowMs >= Volatile.Read(ref _claimNotBefore))
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                }
+                catch (Exception ex)
+                {
+                    Log.BackgroundFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Claims and ends lapsed executions every third of the lease timeout, as many as there are, several at once.</summary>
+    private async Task ClaimLoopAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(_options.LeaseTimeout / 3, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                if (!_connection.IsConnected || NowMs < Volatile.Read(ref _claimNotBefore))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    while (await ClaimLapsedAsync().ConfigureAwait(false) == ClaimBatch && !stopping.IsCancellationRequested)
                     {
-                        await ClaimLapsedAsync().ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (IsConnectionProblem(ex))
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
                 }
                 catch (Exception ex)
@@ -164,11 +199,14 @@ internal sealed partial class RedisBackplane
         }
     }
 
-    private async Task ClaimLapsedAsync()
+    private const int ClaimBatch = 16;
+
+    /// <summary>Claims up to <see cref="ClaimBatch"/> lapsed executions and ends them concurrently; returns how many it claimed.</summary>
+    private async Task<int> ClaimLapsedAsync()
     {
         _metrics.RoundTrip();
-        var claimed = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Claim, [_keys.Leases], [Instance, 16, _keys.OwnerPrefix, RedisKeys.OwnerSuffix]).ConfigureAwait(false))!;
-        foreach (var id in claimed)
+        var claimed = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Claim, [_keys.Leases], [Instance, ClaimBatch, _keys.OwnerPrefix, RedisKeys.OwnerSuffix, (long)_options.LeaseTimeout.TotalMilliseconds]).ConfigureAwait(false))!;
+        await Task.WhenAll(claimed.Select(async id =>
         {
             var executionId = (long)id;
             try
@@ -177,9 +215,11 @@ internal sealed partial class RedisBackplane
             }
             catch (Exception ex)
             {
+                // Its lease (now this host's) lapses and it is claimed again.
                 Log.EndingLostExecutionFailed(_logger, executionId, ex);
             }
-        }
+        })).ConfigureAwait(false);
+        return claimed.Length;
     }
 
     /// <summary>
@@ -194,6 +234,7 @@ internal sealed partial class RedisBackplane
         var headerValue = await database.StringGetAsync(_keys.Header(executionId)).ConfigureAwait(false);
         if (headerValue.IsNullOrEmpty)
         {
+            await database.SortedSetRemoveAsync(_keys.Leases, executionId).ConfigureAwait(false);
             return;
         }
 
@@ -259,6 +300,7 @@ internal sealed partial class RedisBackplane
         if (finished)
         {
             // The lost host's executionFinished did arrive; only the lease was left behind.
+            await database.SortedSetRemoveAsync(_keys.Leases, executionId).ConfigureAwait(false);
             return;
         }
 
@@ -297,9 +339,11 @@ internal sealed partial class RedisBackplane
         values.AddRange(fields);
         _metrics.RoundTrip();
         var result = (long)await database.ScriptEvaluateAsync(RedisScripts.Append, AppendKeys(executionId), [.. values]).ConfigureAwait(false);
-        if (result > 0)
+        if (result <= 0)
         {
-            _metrics.EndedLostExecution();
+            throw new InvalidOperationException($"The end of lost execution {executionId} was refused ({result}): something else appended meanwhile; it is claimed again after the lease timeout.");
         }
+
+        _metrics.EndedLostExecution();
     }
 }

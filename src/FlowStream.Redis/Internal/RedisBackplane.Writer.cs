@@ -283,7 +283,20 @@ internal sealed partial class RedisBackplane
                 continue;
             }
 
-            calls.Add((pending, events, database.ScriptEvaluateAsync(RedisScripts.Append, AppendKeys(pending.ExecutionId), AppendArguments(pending, events))));
+            RedisValue[] arguments;
+            try
+            {
+                arguments = AppendArguments(pending, events);
+            }
+            catch (Exception ex)
+            {
+                // Describing the execution failed (it should not): its events go back, in order, and are tried again.
+                Log.BackgroundFailed(_logger, ex);
+                Requeue(pending, events);
+                continue;
+            }
+
+            calls.Add((pending, events, database.ScriptEvaluateAsync(RedisScripts.Append, AppendKeys(pending.ExecutionId), arguments)));
         }
 
         if (calls.Count == 0)
@@ -460,6 +473,20 @@ internal sealed partial class RedisBackplane
     {
         lock (pending.Gate)
         {
+            if (pending.Dead)
+            {
+                // Fenced meanwhile: these events will never be sent; they leave the buffer's count.
+                long bytes = 0;
+                foreach (var e in events)
+                {
+                    bytes += e.Utf8Json.Length;
+                }
+
+                Interlocked.Add(ref _bufferedBytes, -bytes);
+                _metrics.Buffered(-events.Count);
+                return;
+            }
+
             // Back in front of whatever was published meanwhile: the order never changes.
             events.AddRange(pending.Queue);
             pending.Queue = events;

@@ -83,10 +83,10 @@ internal sealed partial class RedisBackplane : IExecutionEventWriter, IExecution
             return;
         }
 
-        var connect = _connection.GetAsync();
-        var ready = ConnectAndSubscribeAsync(connect);
+        var ready = ConnectAndSubscribeAsync();
         _loops.Add(Task.Run(() => FlushLoopAsync(_stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => LeaseLoopAsync(_stopping.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => ClaimLoopAsync(_stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => PollLoopAsync(_stopping.Token), CancellationToken.None));
         await Task.WhenAny(ready, Task.Delay(wait, _time, cancellationToken)).ConfigureAwait(false);
         if (ready.IsFaulted)
@@ -95,16 +95,40 @@ internal sealed partial class RedisBackplane : IExecutionEventWriter, IExecution
         }
     }
 
-    private async Task ConnectAndSubscribeAsync(Task<IConnectionMultiplexer> connect)
+    /// <summary>Connects and subscribes to this host's channels, retrying for as long as it takes (a host may start while Redis is away).</summary>
+    private async Task ConnectAndSubscribeAsync()
     {
-        var multiplexer = await connect.ConfigureAwait(false);
+        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
         multiplexer.ConnectionRestored += (_, _) => OnConnectionRestored();
         multiplexer.ConnectionFailed += (_, e) => _claimNotBefore = long.MaxValue;
         var subscriber = multiplexer.GetSubscriber();
-        await subscriber.SubscribeAsync(_keys.ControlChannel(Instance), (channel, message) => _ = OnControlMessageAsync(message)).ConfigureAwait(false);
-        await subscriber.SubscribeAsync(_keys.ReplyChannel(Instance), (_, message) => OnReply(message)).ConfigureAwait(false);
-        while (!_stopping.IsCancellationRequested && !await TryClaimSlotAsync().ConfigureAwait(false))
+        while (true)
         {
+            try
+            {
+                await subscriber.SubscribeAsync(_keys.ControlChannel(Instance), (channel, message) => _ = OnControlMessageAsync(message)).ConfigureAwait(false);
+                await subscriber.SubscribeAsync(_keys.ReplyChannel(Instance), (_, message) => OnReply(message)).ConfigureAwait(false);
+                break;
+            }
+            catch (RedisException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _time, _stopping.Token).ConfigureAwait(false);
+            }
+        }
+
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (await TryClaimSlotAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (RedisException)
+            {
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(200), _time, _stopping.Token).ConfigureAwait(false);
         }
 
@@ -128,6 +152,13 @@ internal sealed partial class RedisBackplane : IExecutionEventWriter, IExecution
         {
             try
             {
+                // The host's shutdown cancels its running executions: their ends go out too, not only what was published so far.
+                if (_engine is { } engine)
+                {
+                    var running = engine.ListExecutions().Where(e => !e.IsFinished).Select(e => e.Completion).ToArray();
+                    await Task.WhenAll(running).WaitAsync(flushed.Token).ConfigureAwait(false);
+                }
+
                 await FlushAllAsync(flushed.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

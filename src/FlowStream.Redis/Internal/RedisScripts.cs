@@ -82,16 +82,23 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Claims executions whose lease lapsed: each is removed from the lease set and given to the caller in one atomic step, so
-    /// exactly one instance ends it. KEYS: leases. ARGV: me, how many at most, owner key prefix, owner key suffix.
+    /// Claims executions whose lease lapsed: each is given to the caller, with a fresh lease of its own, in one atomic step, so
+    /// exactly one instance ends it — and if that instance fails before the end is written, its lease lapses in turn and another
+    /// claims it. KEYS: leases. ARGV: me, how many at most, owner key prefix, owner key suffix, lease ms.
     /// </summary>
     public const string Claim = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
         for _, id in ipairs(ids) do
-          redis.call('ZREM', KEYS[1], id)
-          redis.call('SET', ARGV[3] .. id .. ARGV[4], ARGV[1], 'KEEPTTL')
+          redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), id)
+          local owner = ARGV[3] .. id .. ARGV[4]
+          local ttl = redis.call('PTTL', owner)
+          if ttl > 0 then
+            redis.call('SET', owner, ARGV[1], 'PX', ttl)
+          else
+            redis.call('SET', owner, ARGV[1], 'PX', 3600000)
+          end
         end
         return ids
         """;

@@ -133,9 +133,9 @@ internal sealed class RemoteEventLog
                 }
             }
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
         {
-            // Redis unreachable: readers wait; the poll or the reconnect tries again.
+            // Redis unreachable, loading or busy: readers wait; the poll or the reconnect tries again.
             Volatile.Write(ref _fetching, 0);
         }
         catch (Exception ex)
@@ -331,9 +331,9 @@ internal sealed class RemoteEventLog
                 {
                     entries = await _backplane.ReadRangeAsync(ExecutionId, position, catchUpTo, PageSize).WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+                catch (RedisException)
                 {
-                    // Redis is slow or away: this reader waits and tries again, as a live reader does.
+                    // Redis is slow, away or loading: this reader waits and tries again, as a live reader does.
                     await _backplane.WaitBeforeRetryAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -341,7 +341,17 @@ internal sealed class RemoteEventLog
                 var first = entries.Length == 0 ? -1 : RedisBackplane.SequenceOf(entries[0].Id);
                 if (first != position + 1)
                 {
-                    var retained = await _backplane.FirstRetainedAsync(ExecutionId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    long retained;
+                    try
+                    {
+                        retained = await _backplane.FirstRetainedAsync(ExecutionId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (RedisException)
+                    {
+                        await _backplane.WaitBeforeRetryAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     throw new ExecutionEventsUnavailableException(ExecutionId, position + 1, retained);
                 }
 
