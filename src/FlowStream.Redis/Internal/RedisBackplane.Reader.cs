@@ -10,6 +10,8 @@ namespace FlowStream.Redis.Internal;
 /// </summary>
 internal sealed partial class RedisBackplane
 {
+    private readonly Dictionary<long, (int Count, Task Last)> _follows = [];
+
     public bool TryOpen(long executionId, long afterSequence, [NotNullWhen(true)] out ExecutionEventSubscription? subscription)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
@@ -78,33 +80,91 @@ internal sealed partial class RedisBackplane
     internal void CloseRemote(RemoteEventLog log)
     {
         _remoteLogs.TryRemove(new KeyValuePair<long, RemoteEventLog>(log.ExecutionId, log));
-        _ = UnsubscribeAsync(log);
+        ChangeFollowing(log.ExecutionId, subscribe: false);
     }
 
-    /// <summary>Unsubscribes a closed log's handler once its subscription (if it was ever started) has completed, so none outlives it.</summary>
-    private async Task UnsubscribeAsync(RemoteEventLog log)
+    /// <summary>
+    /// Starts following an execution's notifications for a log's readers; returns once subscribed. Subscriptions are counted per
+    /// execution and their SUBSCRIBE/UNSUBSCRIBE run one after the other, so none is left behind by logs opening and closing at once.
+    /// </summary>
+    internal Task FollowAsync(long executionId) => ChangeFollowing(executionId, subscribe: true);
+
+    private Task ChangeFollowing(long executionId, bool subscribe)
     {
-        if (log.Subscribed is not { } subscribed)
+        lock (_follows)
         {
-            return;
+            var (count, last) = _follows.GetValueOrDefault(executionId, (0, Task.CompletedTask));
+            count += subscribe ? 1 : -1;
+            Task next = last;
+            if (subscribe && count == 1)
+            {
+                next = ChainAsync(last, executionId, subscribe: true);
+            }
+            else if (!subscribe && count == 0)
+            {
+                next = ChainAsync(last, executionId, subscribe: false);
+            }
+
+            _follows[executionId] = (count, next);
+            if (count == 0)
+            {
+                _ = next.ContinueWith(static (task, state) =>
+                {
+                    var (self, id) = ((RedisBackplane, long))state!;
+                    lock (self._follows)
+                    {
+                        if (self._follows.TryGetValue(id, out var entry) && entry.Count == 0 && entry.Last.IsCompleted)
+                        {
+                            self._follows.Remove(id);
+                        }
+                    }
+                }, (this, executionId), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            return next;
+        }
+    }
+
+    private async Task ChainAsync(Task previous, long executionId, bool subscribe)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
         }
 
         try
         {
-            await subscribed.ConfigureAwait(false);
             var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-            await multiplexer.GetSubscriber().UnsubscribeAsync(_keys.EventsChannel(log.ExecutionId), log.OnNotification).ConfigureAwait(false);
+            var subscriber = multiplexer.GetSubscriber();
+            if (subscribe)
+            {
+                await subscriber.SubscribeAsync(_keys.EventsChannel(executionId), _onAppended).ConfigureAwait(false);
+            }
+            else
+            {
+                await subscriber.UnsubscribeAsync(_keys.EventsChannel(executionId), _onAppended).ConfigureAwait(false);
+            }
         }
-        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        catch (Exception ex) when (!subscribe && ex is RedisException or ObjectDisposedException)
         {
-            // Unreachable: the subscription went with the connection (it is restored on reconnect only for live handlers).
+            // Unreachable: the server dropped the subscription with the connection.
         }
     }
 
-    internal async Task SubscribeAsync(RemoteEventLog log)
+    /// <summary>The one handler of every "appended" notification: wakes this host's log of that execution.</summary>
+    private void OnAppended(RedisChannel channel, RedisValue message)
     {
-        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-        await multiplexer.GetSubscriber().SubscribeAsync(_keys.EventsChannel(log.ExecutionId), log.OnNotification).ConfigureAwait(false);
+        var name = channel.ToString();
+        var start = _keys.Prefix.Length + 2;
+        var end = name.IndexOf(':', start);
+        if (end > start && long.TryParse(name.AsSpan(start, end - start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && _remoteLogs.TryGetValue(id, out var log))
+        {
+            log.Wake();
+        }
     }
 
     /// <summary>Reads up to <paramref name="count"/> events after <paramref name="afterSequence"/> from Redis.</summary>

@@ -50,7 +50,10 @@ internal sealed partial class RedisBackplane : IExecutionEventWriter, IExecution
         _logger = logger;
         _connection = new RedisConnection(services, options, logger);
         Instance = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
+        _onAppended = OnAppended;
     }
+
+    private readonly Action<RedisChannel, RedisValue> _onAppended;
 
     /// <summary>Gets this host's instance id: who owns the executions it runs, where its control messages go.</summary>
     public string Instance { get; }

@@ -29,13 +29,9 @@ internal sealed class RemoteEventLog
     {
         _backplane = backplane;
         ExecutionId = executionId;
-        OnNotification = (_, _) => Wake();
     }
 
     public long ExecutionId { get; }
-
-    /// <summary>Gets the handler of this execution's "appended" notifications.</summary>
-    public Action<RedisChannel, RedisValue> OnNotification { get; }
 
     private long Top => _after + _events.Count;
 
@@ -55,7 +51,7 @@ internal sealed class RemoteEventLog
             }
 
             // Subscribed by the log the readers really use (a factory that lost a race to create it never subscribes), once.
-            _subscribed ??= _backplane.SubscribeAsync(this);
+            _subscribed ??= _backplane.FollowAsync(ExecutionId);
 
             subscription = new RemoteEventSubscription(this, afterSequence);
             _readers.Add(subscription);
