@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using FlowStream.Redis.Tests.Infrastructure;
+using FlowStream.Sample.Tests.ScaleOut;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FlowStream.Sample.Tests;
+
+/// <summary>
+/// The sample page behind a round-robin reverse proxy in front of two sample hosts that share one Redis (issue 12): the page
+/// streams a run while the proxy alternates hosts and one host goes away, and ends with the right final state.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ScaleOutPageTests(BrowserFixture fixture)
+{
+    private const float Timeout = 30_000;
+
+    private static readonly string[] SequentialNodes = ["Start", "Fetch order", "Enrich", "Check stock", "Confirm"];
+
+    /// <summary>
+    /// The run goes on on the host that accepted it; the page's stream is moved to the other host (dropped at the proxy until it
+    /// re-attaches there), that host is stopped, and the page re-attaches through the proxy on the host that runs the execution,
+    /// with Last-Event-ID: every node ends checked, and the log holds each event exactly once, in order.
+    /// </summary>
+    [Fact]
+    public async Task OtherHostStopped_WhileThePageStreamsThroughIt_PageResumesOnTheRunnerAndEndsComplete()
+    {
+        var browser = fixture.RequireBrowser();
+        await using var redis = await RedisServer.StartAsync();
+        var gates = new NodeGates();
+        var args = RedisArgs(redis);
+        await using var a = await SampleServer.StartAsync(builder => gates.InstallOn(builder, "a"), args: args);
+        await using var b = await SampleServer.StartAsync(builder => gates.InstallOn(builder, "b"), args: args);
+        await using var proxy = await RoundRobinProxy.StartAsync(("a", a.BaseUrl), ("b", b.BaseUrl));
+        var page = await OpenAsync(browser, proxy, "sequential");
+
+        await using var report = Report(proxy, page);
+        await page.ClickAsync("#run");
+        var (runnerName, executionId) = await gates["Fetch order"].Started.WithTimeout("'Fetch order' to start");
+        var (runner, other, otherName) = runnerName == "a" ? (a, b, "b") : (b, a, "a");
+        runner.Engine.TryGetExecution(executionId, out _).Should().BeTrue();
+        other.Engine.TryGetExecution(executionId, out _).Should().BeFalse("an execution runs on the host that accepted it");
+        var start = await proxy.WaitForAsync(r => r.Method == "POST" && r.Path == "/executions/stream", "the start request");
+        start.Destination.Should().Be(runnerName, "the host that accepted the start runs the execution");
+        await Expect(Node(page, "Fetch order")).ToHaveAttributeAsync("data-status", "running", new() { Timeout = Timeout });
+
+        // The page reads the start request's own response, from the runner. Drop it at the proxy, as a flaky network would, until
+        // the page has re-attached through the other host (round robin: at most one more drop). A re-attach is known by its arrival
+        // at the proxy: YARP passes a response's headers on only with its first body bytes, and an attach at the tail of a gated
+        // run has none to send until the next event (or the 15 s keepalive).
+        var stream = start;
+        for (var cut = 1; stream.Destination != otherName; cut++)
+        {
+            cut.Should().BeLessThanOrEqualTo(2, "round robin alternates the hosts");
+            stream.Abort();
+            var previous = stream.Number;
+            stream = await proxy.WaitForAsync(r => r.IsStream && r.Number > previous, $"the page to re-attach after drop {cut}");
+        }
+
+        stream.LastEventId.Should().BeGreaterThan(0, "the page re-attached after the events it had");
+
+        // The rest of the run reaches the page through the other host, from Redis (the page shows "live" again with the first new event).
+        gates["Fetch order"].Release();
+        await Expect(Node(page, "Check stock")).ToHaveAttributeAsync("data-status", "running", new() { Timeout = Timeout });
+        await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
+        (await gates["Check stock"].Started.WithTimeout("'Check stock' to start")).Host.Should().Be(runnerName);
+        stream.Status.Should().Be(200);
+        stream.Ended.Should().BeFalse();
+        proxy.Requests.Where(r => r.IsStream && r.Number > stream.Number).Should().BeEmpty("the page still reads through the other host");
+        var lastSeen = (await LoggedSequencesAsync(page))[^1];
+
+        // Another client's request takes the runner's turn of the round robin, so the page's next request goes to the other host.
+        using (var client = new HttpClient())
+        {
+            (await client.GetAsync(proxy.BaseUrl + "/api/flows", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        }
+
+        proxy.Requests[^1].Destination.Should().Be(runnerName);
+
+        // Stop the other host: its stream ends at once (the execution runs elsewhere). The page re-attaches through the proxy, which
+        // sends it to the stopped host first (502, a transient answer: the page tries again), then to the runner, after the last
+        // event the page had.
+        var stopping = Stopwatch.StartNew();
+        await other.DisposeAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine($"The other host stopped in {stopping.ElapsedMilliseconds} ms.");
+        stream.Ended.Should().BeTrue("the stopped host ended the page's stream");
+        var resumed = await proxy.WaitForAsync(r => r.IsStream && r.Number > stream.Number && r.Destination == runnerName, "the page to re-attach on the remaining host");
+        resumed.LastEventId.Should().Be(lastSeen, "the page resumes after the last event it had");
+
+        gates["Check stock"].Release();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-execution-status", "success", new() { Timeout = Timeout });
+        foreach (var name in SequentialNodes)
+        {
+            await Expect(Node(page, name)).ToHaveAttributeAsync("data-status", "success");
+        }
+
+        resumed.Status.Should().Be(200);
+        proxy.Requests.Where(r => r.IsStream && r.Number > stream.Number && r.Number < resumed.Number).Should().ContainSingle("the proxy tried the stopped host once")
+            .Which.Should().Match<ProxiedRequest>(r => r.Destination == otherName && r.Status == 502 && r.LastEventId == lastSeen);
+        proxy.Requests.Where(r => r.IsStream && r.Number > resumed.Number).Should().BeEmpty("the page read the rest of the run from the runner");
+        await Expect(page.Locator("#percent")).ToHaveTextAsync("100%");
+        await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "done");
+        var transitions = await PageTransitions.ReadAsync(page);
+        transitions.Count(t => t.Kind == "connection" && t.Value == "reconnecting").Should().BeGreaterThanOrEqualTo(2, "the page showed each re-attach");
+
+        var total = await runner.Engine.SubscribeAsync(executionId, 0, TestContext.Current.CancellationToken).CountAsync(TestContext.Current.CancellationToken);
+        (await LoggedSequencesAsync(page)).Should().Equal(Enumerable.Range(1, total).Select(i => (long)i), "each event is in the log exactly once, in order");
+        await PageSession.SaveScreenshotAsync(page, "scale-out-other-host-stopped.png");
+    }
+
+    private static string[] RedisArgs(RedisServer redis, string? leaseTimeout = null)
+    {
+        var prefix = $"flowstream-page-{Guid.NewGuid():N}:";
+        return leaseTimeout is null
+            ? [$"--FlowStream:Redis:Configuration={redis.Configuration}", $"--FlowStream:Redis:KeyPrefix={prefix}"]
+            : [$"--FlowStream:Redis:Configuration={redis.Configuration}", $"--FlowStream:Redis:KeyPrefix={prefix}", $"--FlowStream:Redis:LeaseTimeout={leaseTimeout}"];
+    }
+
+    private static async Task<IPage> OpenAsync(IBrowser browser, RoundRobinProxy proxy, string flowId)
+    {
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 720 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Timeout);
+        await page.GotoAsync(proxy.BaseUrl);
+        await page.ClickAsync($"#flows button[data-flow-id='{flowId}']");
+        await page.Locator("#run:not([disabled])").WaitForAsync();
+        await PageTransitions.InstallAsync(page);
+        return page;
+    }
+
+    /// <summary>At the end of the test, whatever its outcome: prints what the proxy forwarded, and closes the page (and its connections).</summary>
+    private static AsyncDisposable Report(RoundRobinProxy proxy, IPage page) => new(async () =>
+    {
+        foreach (var request in proxy.Requests)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(request.ToString());
+        }
+
+        await page.Context.CloseAsync();
+    });
+
+    private sealed class AsyncDisposable(Func<Task> dispose) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await dispose();
+    }
+
+    private static ILocator Node(IPage page, string name) => page.Locator($".node[data-node-name='{name}']");
+
+    private static Task<long[]> LoggedSequencesAsync(IPage page)
+        => page.EvaluateAsync<long[]>("() => [...document.querySelectorAll('#log li')].map(li => Number(li.dataset.seq))");
+}
