@@ -17,6 +17,25 @@ public sealed class ScaleOutPageTests(BrowserFixture fixture)
 
     private static readonly string[] SequentialNodes = ["Start", "Fetch order", "Enrich", "Check stock", "Confirm"];
 
+    /// <summary>A flow whose third node waits 10 minutes: a host killed while it waits is killed mid-node, whenever that is.</summary>
+    private const string LostHostFlow = """
+        {
+          "id": "lost-host",
+          "name": "Long step",
+          "nodes": [
+            { "name": "Start", "type": "manualTrigger" },
+            { "name": "Prepare", "type": "set", "parameters": { "values": { "ready": true } } },
+            { "name": "Long step", "type": "wait", "parameters": { "ms": 600000 } },
+            { "name": "Finish", "type": "set", "parameters": { "values": { "done": true } } }
+          ],
+          "connections": [
+            { "from": "Start", "to": "Prepare" },
+            { "from": "Prepare", "to": "Long step" },
+            { "from": "Long step", "to": "Finish" }
+          ]
+        }
+        """;
+
     /// <summary>
     /// The run goes on on the host that accepted it; the page's stream is moved to the other host (dropped at the proxy until it
     /// re-attaches there), that host is stopped, and the page re-attaches through the proxy on the host that runs the execution,
@@ -108,6 +127,76 @@ public sealed class ScaleOutPageTests(BrowserFixture fixture)
         await PageSession.SaveScreenshotAsync(page, "scale-out-other-host-stopped.png");
     }
 
+    /// <summary>
+    /// Both hosts are processes; the one that runs the execution is killed (SIGKILL) mid-node, as a crash would: nothing cancels
+    /// the run, nothing is flushed, no lease is handed back. The page's stream dies with it; the page re-attaches through the proxy
+    /// on the surviving host, which, once the lease (2 s here) has lapsed, ends the execution: the running node crossed with the
+    /// lost-instance message, the nodes after it skipped, the run in error.
+    /// </summary>
+    [Fact]
+    public async Task RunnerKilledMidNode_PageEndsWithTheNodeCrossedAndTheRunLostViaTheOtherHost()
+    {
+        var browser = fixture.RequireBrowser();
+        await using var redis = await RedisServer.StartAsync();
+        var flows = Directory.CreateTempSubdirectory("flowstream-lost-host-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(flows.FullName, "lost-host.json"), LostHostFlow, TestContext.Current.CancellationToken);
+            string[] args = [.. RedisArgs(redis, leaseTimeout: "00:00:02"), $"--{SampleApp.FlowsDirectoryKey}={flows.FullName}"];
+            await using var a = await SampleProcess.StartAsync(args);
+            await using var b = await SampleProcess.StartAsync(args);
+            await using var proxy = await RoundRobinProxy.StartAsync(("a", a.BaseUrl), ("b", b.BaseUrl));
+            var page = await OpenAsync(browser, proxy, "lost-host");
+            await using var report = Report(proxy, page, a, b);
+
+            await page.ClickAsync("#run");
+            await Expect(Node(page, "Long step")).ToHaveAttributeAsync("data-status", "running", new() { Timeout = Timeout });
+            var start = await proxy.WaitForAsync(r => r.Method == "POST" && r.Path == "/executions/stream", "the start request");
+            var (runner, survivor) = start.Destination == "a" ? (a, "b") : (b, "a");
+            var lastSeen = (await LoggedSequencesAsync(page))[^1];
+
+            // Another client's request takes the survivor's turn of the round robin, so the page's re-attach goes to the dead host first.
+            using (var client = new HttpClient())
+            {
+                (await client.GetAsync(proxy.BaseUrl + "/api/flows", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+            }
+
+            proxy.Requests[^1].Destination.Should().Be(survivor);
+            await runner.KillAsync();
+
+            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-execution-status", "error", new() { Timeout = Timeout });
+            await Expect(Node(page, "Start")).ToHaveAttributeAsync("data-status", "success");
+            await Expect(Node(page, "Prepare")).ToHaveAttributeAsync("data-status", "success");
+            await Expect(Node(page, "Long step")).ToHaveAttributeAsync("data-status", "error");
+            await Expect(Node(page, "Long step").Locator(".node-error")).ToContainTextAsync("was lost");
+            await Expect(Node(page, "Finish")).ToHaveAttributeAsync("data-status", "skipped");
+            await Expect(page.Locator("#execution-status")).ToHaveTextAsync("error");
+            var cross = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector(\".node[data-node-name='Long step'] .icon\"), '::after').content");
+            cross.Should().Contain("✗");
+
+            // The end came through the surviving host: the page re-attached there after the last event it had from the runner.
+            // (The proxy tried the dead host first: 502, a transient answer, so the page tried again and reached the survivor.)
+            proxy.Requests.Where(r => r.IsStream && r.Number > start.Number).Select(r => (r.Destination, r.Status, r.LastEventId))
+                .Should().Equal([(start.Destination, 502, lastSeen), (survivor, 200, lastSeen)]);
+
+            // Every event once, in order, the last one executionFinished with the lost-instance message.
+            var logged = await LoggedSequencesAsync(page);
+            logged.Should().Equal(Enumerable.Range(1, logged.Length).Select(i => (long)i), "each event is in the log exactly once, in order");
+            var last = page.Locator("#log li").Last;
+            await Expect(last).ToHaveAttributeAsync("data-type", "executionFinished");
+            await last.Locator("summary").ClickAsync();
+            var finished = last.Locator("pre");
+            await Expect(finished).ToContainTextAsync("\"status\": \"error\"");
+            await Expect(finished).ToContainTextAsync("was lost");
+            await Expect(finished).ToContainTextAsync("LeaseTimeout 00:00:02");
+            await PageSession.SaveScreenshotAsync(page, "scale-out-runner-killed.png");
+        }
+        finally
+        {
+            flows.Delete(recursive: true);
+        }
+    }
+
     private static string[] RedisArgs(RedisServer redis, string? leaseTimeout = null)
     {
         var prefix = $"flowstream-page-{Guid.NewGuid():N}:";
@@ -128,12 +217,17 @@ public sealed class ScaleOutPageTests(BrowserFixture fixture)
         return page;
     }
 
-    /// <summary>At the end of the test, whatever its outcome: prints what the proxy forwarded, and closes the page (and its connections).</summary>
-    private static AsyncDisposable Report(RoundRobinProxy proxy, IPage page) => new(async () =>
+    /// <summary>At the end of the test, whatever its outcome: prints what the proxy forwarded (and what host processes printed), and closes the page.</summary>
+    private static AsyncDisposable Report(RoundRobinProxy proxy, IPage page, params SampleProcess[] processes) => new(async () =>
     {
         foreach (var request in proxy.Requests)
         {
             TestContext.Current.TestOutputHelper?.WriteLine(request.ToString());
+        }
+
+        foreach (var process in processes)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"--- {process.BaseUrl}:\n{process.Output}");
         }
 
         await page.Context.CloseAsync();
