@@ -63,19 +63,8 @@ public sealed class ScaleOutPageTests(BrowserFixture fixture)
         start.Destination.Should().Be(runnerName, "the host that accepted the start runs the execution");
         await Expect(Node(page, "Fetch order")).ToHaveAttributeAsync("data-status", "running", new() { Timeout = Timeout });
 
-        // The page reads the start request's own response, from the runner. Drop it at the proxy, as a flaky network would, until
-        // the page has re-attached through the other host (round robin: at most one more drop). A re-attach is known by its arrival
-        // at the proxy: YARP passes a response's headers on only with its first body bytes, and an attach at the tail of a gated
-        // run has none to send until the next event (or the 15 s keepalive).
-        var stream = start;
-        for (var cut = 1; stream.Destination != otherName; cut++)
-        {
-            cut.Should().BeLessThanOrEqualTo(2, "round robin alternates the hosts");
-            stream.Abort();
-            var previous = stream.Number;
-            stream = await proxy.WaitForAsync(r => r.IsStream && r.Number > previous, $"the page to re-attach after drop {cut}");
-        }
-
+        // The page reads the start request's own response, from the runner: move it to the other host.
+        var stream = await MoveStreamAsync(proxy, start, otherName);
         stream.LastEventId.Should().BeGreaterThan(0, "the page re-attached after the events it had");
 
         // The rest of the run reaches the page through the other host, from Redis (the page shows "live" again with the first new event).
@@ -125,6 +114,51 @@ public sealed class ScaleOutPageTests(BrowserFixture fixture)
         var total = await runner.Engine.SubscribeAsync(executionId, 0, TestContext.Current.CancellationToken).CountAsync(TestContext.Current.CancellationToken);
         (await LoggedSequencesAsync(page)).Should().Equal(Enumerable.Range(1, total).Select(i => (long)i), "each event is in the log exactly once, in order");
         await PageSession.SaveScreenshotAsync(page, "scale-out-other-host-stopped.png");
+    }
+
+    /// <summary>
+    /// The host that runs the execution is stopped gracefully (as Ctrl+C or a rolling restart would) while the page streams through
+    /// the other host. A stopping host cancels the executions it runs (MapExecutionStream's shutdown hook) and flushes their events
+    /// to Redis before it lets go: the page, through the other host, ends canceled at once, with the waiting node canceled and the
+    /// later ones skipped, not lost after the lease lapses.
+    /// </summary>
+    [Fact]
+    public async Task RunnerStoppedGracefully_WhileThePageStreamsThroughTheOtherHost_PageEndsCanceled()
+    {
+        var browser = fixture.RequireBrowser();
+        await using var redis = await RedisServer.StartAsync();
+        var gates = new NodeGates();
+        var args = RedisArgs(redis, leaseTimeout: "00:00:02");
+        await using var a = await SampleServer.StartAsync(builder => gates.InstallOn(builder, "a"), args: args);
+        await using var b = await SampleServer.StartAsync(builder => gates.InstallOn(builder, "b"), args: args);
+        await using var proxy = await RoundRobinProxy.StartAsync(("a", a.BaseUrl), ("b", b.BaseUrl));
+        var page = await OpenAsync(browser, proxy, "sequential");
+        await using var report = Report(proxy, page);
+
+        await page.ClickAsync("#run");
+        var (runnerName, executionId) = await gates["Fetch order"].Started.WithTimeout("'Fetch order' to start");
+        var (runner, other, otherName) = runnerName == "a" ? (a, b, "b") : (b, a, "a");
+        await Expect(Node(page, "Fetch order")).ToHaveAttributeAsync("data-status", "running", new() { Timeout = Timeout });
+        var start = await proxy.WaitForAsync(r => r.Method == "POST" && r.Path == "/executions/stream", "the start request");
+        var stream = await MoveStreamAsync(proxy, start, otherName);
+        runner.Engine.TryGetExecution(executionId, out var execution).Should().BeTrue();
+
+        await runner.DisposeAsync();
+        execution!.Status.Should().Be(ExecutionStatus.Canceled, "a stopping host cancels the executions it runs");
+
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-execution-status", "canceled", new() { Timeout = Timeout });
+        await Expect(Node(page, "Start")).ToHaveAttributeAsync("data-status", "success");
+        await Expect(Node(page, "Fetch order")).ToHaveAttributeAsync("data-status", "canceled");
+        foreach (var later in SequentialNodes[2..])
+        {
+            await Expect(Node(page, later)).ToHaveAttributeAsync("data-status", "skipped");
+        }
+
+        var logged = await LoggedSequencesAsync(page);
+        logged.Should().Equal(Enumerable.Range(1, logged.Length).Select(i => (long)i), "each event is in the log exactly once, in order");
+        await Expect(page.Locator("#log li").Last).ToHaveAttributeAsync("data-type", "executionFinished");
+        (await page.Locator("#log li[data-type='nodeExecutionAfter']").Last.Locator(".status").TextContentAsync()).Should().Be("canceled", "Fetch order's own event says canceled");
+        proxy.Requests.Where(r => r.IsStream && r.Number > stream.Number).Should().BeEmpty("the end reached the page through the other host's open stream");
     }
 
     /// <summary>
@@ -195,6 +229,24 @@ public sealed class ScaleOutPageTests(BrowserFixture fixture)
         {
             flows.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Drops the page's stream at the proxy, as a flaky network would, until the page has re-attached through <paramref name="host"/>
+    /// (round robin: at most two drops). A re-attach is known by its arrival at the proxy: YARP passes a response's headers on only
+    /// with its first body bytes, and an attach at the tail of a gated run has none to send until the next event (or keepalive).
+    /// </summary>
+    private static async Task<ProxiedRequest> MoveStreamAsync(RoundRobinProxy proxy, ProxiedRequest stream, string host)
+    {
+        for (var cut = 1; stream.Destination != host; cut++)
+        {
+            cut.Should().BeLessThanOrEqualTo(2, "round robin alternates the hosts");
+            stream.Abort();
+            var previous = stream.Number;
+            stream = await proxy.WaitForAsync(r => r.IsStream && r.Number > previous, $"the page to re-attach after drop {cut}");
+        }
+
+        return stream;
     }
 
     private static string[] RedisArgs(RedisServer redis, string? leaseTimeout = null)
