@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FlowStream.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,27 +11,6 @@ namespace FlowStream.Sample.Tests;
 public sealed class LiveExecutionPageTests(BrowserFixture fixture)
 {
     private const float Timeout = 30_000;
-
-    /// <summary>Records every change of a node's data-status and of the connection state, in order, in window.__transitions.</summary>
-    private const string InstallObserver = """
-        () => {
-          window.__transitions = [];
-          let seq = 0;
-          const watch = (t, attribute) => (attribute === 'data-status' && t.dataset.nodeName) ? ['node', t.dataset.nodeName]
-            : (attribute === 'data-state' && t.id === 'connection') ? ['connection', 'connection'] : null;
-          new MutationObserver((mutations) => {
-            // A batch can hold several changes of one attribute: each record's new value is the next record's old value
-            // (or the current value for the last one), so no intermediate state is lost.
-            mutations.forEach((m, i) => {
-              const what = watch(m.target, m.attributeName);
-              if (!what) return;
-              const later = mutations.slice(i + 1).find(n => n.target === m.target && n.attributeName === m.attributeName);
-              const value = later ? later.oldValue : m.target.getAttribute(m.attributeName);
-              window.__transitions.push({ seq: ++seq, kind: what[0], name: what[1], value });
-            });
-          }).observe(document.body, { attributes: true, attributeOldValue: true, subtree: true, attributeFilter: ['data-status', 'data-state'] });
-        }
-        """;
 
     private static readonly string[] SequentialNodes = ["Start", "Fetch order", "Enrich", "Check stock", "Confirm"];
 
@@ -184,18 +162,13 @@ public sealed class LiveExecutionPageTests(BrowserFixture fixture)
         await page.GotoAsync(server.BaseUrl);
         await page.ClickAsync($"#flows button[data-flow-id='{flowId}']");
         await page.Locator("#run:not([disabled])").WaitForAsync();
-        await page.EvaluateAsync(InstallObserver);
+        await PageTransitions.InstallAsync(page);
         return page;
     }
 
-    private static async Task<List<Transition>> TransitionsAsync(IPage page)
-    {
-        var json = await page.EvaluateAsync<string>("() => JSON.stringify(window.__transitions)");
-        return JsonSerializer.Deserialize<List<Transition>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-    }
+    private static Task<List<PageTransitions.Transition>> TransitionsAsync(IPage page) => PageTransitions.ReadAsync(page);
 
-    private static int First(List<Transition> transitions, string node, string status)
-        => transitions.FirstOrDefault(t => t.Kind == "node" && t.Name == node && t.Value == status)?.Seq ?? -1;
+    private static int First(List<PageTransitions.Transition> transitions, string node, string status) => PageTransitions.First(transitions, node, status);
 
     private static async Task SaveScreenshotAsync(IPage page, string name)
     {
@@ -205,6 +178,4 @@ public sealed class LiveExecutionPageTests(BrowserFixture fixture)
         await page.ScreenshotAsync(new() { Path = path });
         TestContext.Current.AddAttachment(name, await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken), "image/png");
     }
-
-    private sealed record Transition(int Seq, string Kind, string Name, string Value);
 }

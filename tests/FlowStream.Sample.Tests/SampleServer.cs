@@ -7,6 +7,8 @@ namespace FlowStream.Sample.Tests;
 /// <summary>The sample app, exactly as Program.cs builds it, on a real Kestrel at a free loopback port.</summary>
 internal sealed class SampleServer : IAsyncDisposable
 {
+    private int _disposed;
+
     private SampleServer(WebApplication app, string baseUrl)
     {
         App = app;
@@ -34,8 +36,14 @@ internal sealed class SampleServer : IAsyncDisposable
         return new SampleServer(app, address.AbsoluteUri.TrimEnd('/'));
     }
 
+    /// <summary>Stops the host (gracefully, as Ctrl+C would) and disposes it; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await App.StopAsync(CancellationToken.None).WithTimeout("the sample server to stop");
         await App.DisposeAsync();
     }

@@ -33,7 +33,8 @@ public static class FlowStreamEndpointRouteBuilderExtensions
     /// their tokens (header <c>FlowStream-Token</c>, query <c>access_token</c>); anybody else, anonymous callers included, gets 404.
     /// Cross-origin browser POSTs get 403 unless their origin is in <see cref="ExecutionStreamOptions.TrustedOrigins"/>.
     /// Errors before a stream opens are RFC 9457 problem details (<see cref="ExecutionStreamProblemTypes"/>). When the host stops,
-    /// running executions are canceled, so open streams end after their <c>executionFinished</c>.
+    /// running executions are canceled, so open streams end after their <c>executionFinished</c>; a stream of an execution that runs
+    /// on another host (a shared store such as Redis) ends at once, without it, and its client re-attaches with <c>Last-Event-ID</c>.
     /// </remarks>
     public static IEndpointConventionBuilder MapExecutionStream(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/executions")
     {
@@ -50,6 +51,7 @@ public static class FlowStreamEndpointRouteBuilderExtensions
 
         // AddExecutionStream() registers Data Protection; without it, tokens are signed with an in-memory key of this process only.
         var dataProtection = services.GetService<IDataProtectionProvider>() ?? new EphemeralDataProtectionProvider(services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
+        var lifetime = services.GetService<IHostApplicationLifetime>();
         var handlers = new ExecutionEndpoints(
             engine,
             services.GetService<IWorkflowStore>(),
@@ -59,11 +61,13 @@ public static class FlowStreamEndpointRouteBuilderExtensions
             new ExecutionTokens(dataProtection, timeProvider),
             EventDataLimit(services.GetService<IOptions<FlowStreamOptions>>()?.Value ?? new FlowStreamOptions()),
             timeProvider,
-            logger);
+            logger,
+            lifetime?.ApplicationStopping ?? CancellationToken.None);
 
         // Stopping the host cancels running executions first, so open streams end (after executionFinished) instead of holding
-        // shutdown up. Registered once per host, however many times MapExecutionStream is called.
-        if (services.GetService<IHostApplicationLifetime>() is { } lifetime && s_shutdownHooks.TryAdd(lifetime, engine))
+        // shutdown up; streams of executions that run on another host (a shared store) end at once, and their clients re-attach
+        // elsewhere. Registered once per host, however many times MapExecutionStream is called.
+        if (lifetime is not null && s_shutdownHooks.TryAdd(lifetime, engine))
         {
             lifetime.ApplicationStopping.Register(() =>
         {

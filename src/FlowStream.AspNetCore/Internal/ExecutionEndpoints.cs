@@ -41,7 +41,8 @@ internal sealed partial class ExecutionEndpoints
         ExecutionTokens tokens,
         int eventDataLimit,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        CancellationToken hostStopping = default)
     {
         _engine = engine;
         _store = store;
@@ -51,7 +52,7 @@ internal sealed partial class ExecutionEndpoints
         _tokens = tokens;
         _eventDataLimit = eventDataLimit;
         _crossOrigin = new CrossOriginProtection(options.TrustedOrigins);
-        _streamer = new ExecutionStreamer(events, options, timeProvider, logger);
+        _streamer = new ExecutionStreamer(events, options, timeProvider, logger, hostStopping);
     }
 
     /// <summary><c>POST {pattern}/stream</c>: start, then stream every event of the new execution.</summary>

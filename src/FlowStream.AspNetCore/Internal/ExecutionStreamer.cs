@@ -5,8 +5,13 @@ using Microsoft.Extensions.Logging;
 
 namespace FlowStream.AspNetCore.Internal;
 
-/// <summary>Sends the events of one execution to one HTTP response as Server-Sent Events.</summary>
-internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger)
+/// <summary>
+/// Sends the events of one execution to one HTTP response as Server-Sent Events. <c>hostStopping</c> fires when the host starts to
+/// stop: executions that run here are canceled then (so their streams end after <c>executionFinished</c>), while a stream of an
+/// execution that runs on another host (a shared store) ends at once, between two events, so that its client re-attaches with
+/// <c>Last-Event-ID</c> wherever it is sent next instead of holding this host's shutdown up until the server aborts it.
+/// </summary>
+internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionStreamOptions options, TimeProvider timeProvider, ILogger logger, CancellationToken hostStopping = default)
 {
     /// <summary>
     /// Opens a cursor after <paramref name="afterSequence"/>, sends the headers at once, then writes every batch of events the cursor
@@ -17,6 +22,11 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
     public async Task StreamAsync(HttpContext context, long executionId, WorkflowExecution? local, long afterSequence, bool cancelOnDisconnect)
     {
         var aborted = context.RequestAborted;
+
+        // Only a stream of an execution that runs elsewhere ends when this host stops: a local one ends with its executionFinished.
+        var stopping = local is null ? hostStopping : CancellationToken.None;
+        TaskCompletionSource? stopSignal = stopping.CanBeCanceled ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        using var stopRegistration = stopSignal is null ? default : stopping.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), stopSignal);
         if (!reader.TryOpen(executionId, afterSequence, out var subscription))
         {
             await ProblemWriter.NotFoundAsync(context, $"Execution {executionId} was not found.").ConfigureAwait(false);
@@ -74,6 +84,11 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
                 var unflushed = 0;
                 while (true)
                 {
+                    if (stopping.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
                     if (!next.IsCompleted)
                     {
                         // Nothing more available: what was written goes out now, as one flush.
@@ -91,7 +106,10 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
                             // From here on the pending read is a Task, which may be awaited more than once (a ValueTask may not).
                             var waiting = next.AsTask();
                             next = new ValueTask<ReadOnlyMemory<ExecutionEvent>>(waiting);
-                            await WaitWithHeartbeatsAsync(waiting, writer, aborted).ConfigureAwait(false);
+                            if (!await WaitWithHeartbeatsAsync(waiting, writer, stopSignal?.Task, aborted).ConfigureAwait(false))
+                            {
+                                break;
+                            }
                         }
                     }
 
@@ -122,7 +140,14 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
                 }
 
                 await writer.FlushAsync(aborted).ConfigureAwait(false);
-                Log.StreamCompleted(logger, executionId, lastSequence);
+                if (finished || !stopping.IsCancellationRequested)
+                {
+                    Log.StreamCompleted(logger, executionId, lastSequence);
+                }
+                else
+                {
+                    Log.StreamEndedOnShutdown(logger, executionId, lastSequence);
+                }
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
@@ -160,13 +185,21 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
         }
     }
 
-    private async Task WaitWithHeartbeatsAsync(Task pending, System.IO.Pipelines.PipeWriter writer, CancellationToken cancellationToken)
+    /// <summary>Waits for <paramref name="pending"/>, writing keepalives meanwhile; false when <paramref name="stopped"/> completed first.</summary>
+    private async Task<bool> WaitWithHeartbeatsAsync(Task pending, System.IO.Pipelines.PipeWriter writer, Task? stopped, CancellationToken cancellationToken)
     {
         while (!pending.IsCompleted)
         {
             using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(options.HeartbeatInterval, timeProvider, heartbeat.Token);
-            if (await Task.WhenAny(pending, delay).ConfigureAwait(false) == delay && !pending.IsCompleted)
+            var first = await (stopped is null ? Task.WhenAny(pending, delay) : Task.WhenAny(pending, delay, stopped)).ConfigureAwait(false);
+            if (first == stopped && !pending.IsCompleted)
+            {
+                await heartbeat.CancelAsync().ConfigureAwait(false);
+                return false;
+            }
+
+            if (first == delay && !pending.IsCompleted)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 SseEventWriter.WriteKeepalive(writer);
@@ -177,6 +210,8 @@ internal sealed class ExecutionStreamer(IExecutionEventReader reader, ExecutionS
                 await heartbeat.CancelAsync().ConfigureAwait(false);
             }
         }
+
+        return true;
     }
 
     internal static string FormatId(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(2005, LogLevel.Information, "The host is stopping: canceling {Count} running execution(s).")]
     public static partial void CancelingOnShutdown(ILogger logger, int count);
+
+    [LoggerMessage(2006, LogLevel.Information, "The host is stopping: the stream of execution {ExecutionId}, which does not run on this host, ended after event {LastSequence} without executionFinished; its client re-attaches elsewhere.")]
+    public static partial void StreamEndedOnShutdown(ILogger logger, long executionId, long lastSequence);
 }
