@@ -21,19 +21,8 @@ internal sealed partial class RedisBackplane
             return true;
         }
 
-        var log = _remoteLogs.GetValueOrDefault(executionId);
-        if (log is null)
-        {
-            // One synchronous check per stream opened (not per event): does any host's execution have this log?
-            if (!_connection.IsConnected || !Database.KeyExists(_keys.Events(executionId)))
-            {
-                subscription = null;
-                return false;
-            }
-
-            _metrics.RoundTrip();
-        }
-
+        // Another host's execution, or none: no blocking call here (a request thread must not wait on Redis). The first read
+        // finds out; an execution Redis does not hold fails it with InvalidOperationException, as an unknown one does anywhere.
         subscription = OpenRemote(executionId, afterSequence);
         return true;
     }

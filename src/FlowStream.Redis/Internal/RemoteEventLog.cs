@@ -162,7 +162,15 @@ internal sealed class RemoteEventLog
                 var last = await _backplane.LastSequenceAsync(ExecutionId).ConfigureAwait(false);
                 if (last < 0)
                 {
-                    SetError(new ExecutionEventsUnavailableException($"Execution {ExecutionId}'s events are no longer in Redis (they expired, or Redis lost them) after event {top}."));
+                    bool seenAny;
+                    lock (_gate)
+                    {
+                        seenAny = _events.Count > 0 || _after > 0;
+                    }
+
+                    SetError(seenAny
+                        ? new ExecutionEventsUnavailableException($"Execution {ExecutionId}'s events are no longer in Redis (they expired, or Redis lost them) after event {top}.")
+                        : new InvalidOperationException($"No host's store holds execution {ExecutionId} (it never existed, or it was evicted)."));
                     return;
                 }
 
@@ -285,6 +293,11 @@ internal sealed class RemoteEventLog
                 if (_error is ExecutionEventsUnavailableException unavailable)
                 {
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unavailable);
+                }
+
+                if (_error is InvalidOperationException unknown)
+                {
+                    throw new InvalidOperationException(unknown.Message);
                 }
 
                 if (_error is not null)

@@ -4,7 +4,7 @@ using FlowStream.Redis.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace FlowStream.Redis.Tests.Hosts;
+namespace FlowStream.Redis.Tests;
 
 /// <summary>Two hosts share one Redis: what stopping one does to the streams it serves of executions that run on the other.</summary>
 public sealed class HostShutdownTests(SharedRedis shared)
