@@ -332,10 +332,12 @@ public sealed class ReviewDefectTests
             FinishedAt = finished ? now : null,
             CompletedNodes = finished ? 3 : 1,
             LastSequence = headerLastSequence,
-            Nodes = ["Start", "Gate", "Done"],
-            NodeTypes = ["manualTrigger", "gate", "noOp"],
         };
-        await db.StringSetAsync(keys.Header(id), JsonSerializer.SerializeToUtf8Bytes(header, StoredJsonContext.Default.StoredHeader), TimeSpan.FromHours(1));
+        var graph = new StoredHeader { Nodes = ["Start", "Gate", "Done"], NodeTypes = ["manualTrigger", "gate", "noOp"] };
+        await db.HashSetAsync(keys.Header(id), [
+            new HashEntry("summary", JsonSerializer.SerializeToUtf8Bytes(header, StoredJsonContext.Default.StoredHeader)),
+            new HashEntry("graph", JsonSerializer.SerializeToUtf8Bytes(graph, StoredJsonContext.Default.StoredHeader))]);
+        await db.KeyExpireAsync(keys.Header(id), TimeSpan.FromHours(1));
         await db.HashSetAsync(keys.Nodes(id), "Start", JsonSerializer.SerializeToUtf8Bytes(new StoredNode { Status = NodeExecutionStatus.Success, Attempts = 1, StartedAt = now, FinishedAt = now }, StoredJsonContext.Default.StoredNode));
         await db.StringSetAsync(keys.Owner(id), "deadbeefdeadbeef", TimeSpan.FromHours(1));
         await db.SortedSetAddAsync(keys.Leases, id, 0); // lapsed long ago

@@ -29,7 +29,7 @@ internal sealed partial class RedisBackplane
             // One round trip, small whatever the execution's size: the summary, then the stream's last id (read after it, so
             // "finished" never runs ahead of the log). Node states and outputs are read only once the caller may see them.
             var batch = database.CreateBatch();
-            var headerTask = batch.StringGetAsync(_keys.Header(executionId));
+            var headerTask = batch.HashGetAsync(_keys.Header(executionId), "summary");
             var lastTask = batch.StreamRangeAsync(_keys.Events(executionId), "-", "+", 1, Order.Descending);
             batch.Execute();
             _metrics.RoundTrip();
@@ -59,8 +59,14 @@ internal sealed partial class RedisBackplane
         try
         {
             var database = await DatabaseAsync().ConfigureAwait(false);
+            var batch = database.CreateBatch();
+            var graphTask = batch.HashGetAsync(_keys.Header(executionId), "graph");
+            var nodesTask = batch.HashGetAllAsync(_keys.Nodes(executionId));
+            batch.Execute();
             _metrics.RoundTrip();
-            nodes = await database.HashGetAllAsync(_keys.Nodes(executionId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var graph = await graphTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+            nodes = await nodesTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+            WithGraph(stored, graph);
         }
         catch (Exception ex) when (IsConnectionProblem(ex))
         {
@@ -73,11 +79,13 @@ internal sealed partial class RedisBackplane
             states[(string)field.Name!] = JsonSerializer.Deserialize((byte[])field.Value!, StoredJsonContext.Default.StoredNode)!;
         }
 
-        var nodeStates = new NodeExecutionState[stored.Nodes.Count];
+        var names = stored.Nodes ?? [];
+        var types = stored.NodeTypes ?? [];
+        var nodeStates = new NodeExecutionState[names.Count];
         for (var i = 0; i < nodeStates.Length; i++)
         {
-            var name = stored.Nodes[i];
-            var type = i < stored.NodeTypes.Count ? stored.NodeTypes[i] : "";
+            var name = names[i];
+            var type = i < types.Count ? types[i] : "";
             nodeStates[i] = states.TryGetValue(name, out var n)
                 ? new NodeExecutionState(name, type, n.Status, n.Attempts, n.StartedAt, n.FinishedAt, n.Output, n.Error)
                 : new NodeExecutionState(name, type, NodeExecutionStatus.Pending, 0, null, null, null, null);
@@ -176,7 +184,7 @@ internal sealed partial class RedisBackplane
 
     private async Task<bool> IsFinishedInRedisAsync(IDatabase database, long executionId)
     {
-        var header = await database.StringGetAsync(_keys.Header(executionId)).ConfigureAwait(false);
+        var header = await database.HashGetAsync(_keys.Header(executionId), "summary").ConfigureAwait(false);
         return header.IsNullOrEmpty || JsonSerializer.Deserialize((byte[])header!, StoredJsonContext.Default.StoredHeader)?.FinishedAt is not null;
     }
 
@@ -224,6 +232,18 @@ internal sealed partial class RedisBackplane
         {
             reply.TrySetResult(text[(bar + 1)..] == "1");
         }
+    }
+
+    /// <summary>Fills in the node names and types from the <c>graph</c> field, when there is one.</summary>
+    private static StoredHeader WithGraph(StoredHeader header, RedisValue graph)
+    {
+        if (!graph.IsNullOrEmpty && JsonSerializer.Deserialize((byte[])graph!, StoredJsonContext.Default.StoredHeader) is { } stored)
+        {
+            header.Nodes = stored.Nodes;
+            header.NodeTypes = stored.NodeTypes;
+        }
+
+        return header;
     }
 
     private static bool Apply(WorkflowExecution execution, ExecutionCommand command) => command switch

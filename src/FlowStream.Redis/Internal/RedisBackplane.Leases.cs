@@ -231,14 +231,19 @@ internal sealed partial class RedisBackplane
     {
         var database = Database;
         _metrics.RoundTrip();
-        var headerValue = await database.StringGetAsync(_keys.Header(executionId)).ConfigureAwait(false);
+        var headerValues = await database.HashGetAsync(_keys.Header(executionId), ["summary", "graph"]).ConfigureAwait(false);
+        var headerValue = headerValues[0];
         if (headerValue.IsNullOrEmpty)
         {
             await database.SortedSetRemoveAsync(_keys.Leases, executionId).ConfigureAwait(false);
             return;
         }
 
-        var header = JsonSerializer.Deserialize((byte[])headerValue!, StoredJsonContext.Default.StoredHeader)!;
+        var header = WithGraph(JsonSerializer.Deserialize((byte[])headerValue!, StoredJsonContext.Default.StoredHeader)!, headerValues[1]);
+        var nodeNames = header.Nodes ?? [];
+        var nodeTypes = header.NodeTypes ?? [];
+        header.Nodes = null;
+        header.NodeTypes = null;
 
         // The stream is what readers saw, so the end is written after its last event and from what it shows: the summary may
         // run ahead of it (it is taken after the batch it goes with, and the lost host's last batch may never have arrived).
@@ -250,8 +255,8 @@ internal sealed partial class RedisBackplane
             if (node.Status == NodeExecutionStatus.Running)
             {
                 // Its nodeExecutionBefore may have left the retained window: the summary says it ran.
-                var index = header.Nodes.IndexOf(name);
-                running[name] = (index >= 0 && index < header.NodeTypes.Count ? header.NodeTypes[index] : "", Math.Max(1, node.Attempts), node.StartedAt ?? header.StartedAt);
+                var index = nodeNames.IndexOf(name);
+                running[name] = (index >= 0 && index < nodeTypes.Count ? nodeTypes[index] : "", Math.Max(1, node.Attempts), node.StartedAt ?? header.StartedAt);
             }
         }
 
@@ -309,9 +314,9 @@ internal sealed partial class RedisBackplane
         var message = $"The instance that ran execution {executionId} was lost: its lease lapsed (FlowStreamRedisOptions.LeaseTimeout {_options.LeaseTimeout}), and instance {Instance} ended the execution.";
         var events = new List<byte[]>();
         var fields = new List<RedisValue>();
-        var total = header.Nodes.Count;
+        var total = nodeNames.Count;
         completed = Math.Max(completed, Math.Min(header.CompletedNodes, total) - running.Count);
-        foreach (var name in header.Nodes.Where(running.ContainsKey).Concat(running.Keys.Where(n => !header.Nodes.Contains(n))))
+        foreach (var name in nodeNames.Where(running.ContainsKey).Concat(running.Keys.Where(n => !nodeNames.Contains(n))))
         {
             var (type, attempt, startedAt) = running[name];
             completed++;
@@ -333,7 +338,7 @@ internal sealed partial class RedisBackplane
             Instance, executionId, top + 1, events.Count, (long)_options.LeaseTimeout.TotalMilliseconds, _flowOptions.MaxRetainedEventsPerExecution, RedisValue.EmptyString,
             JsonSerializer.SerializeToUtf8Bytes(header, StoredJsonContext.Default.StoredHeader),
             Math.Max(1, (long)_flowOptions.FinishedExecutionTimeToLive.TotalMilliseconds), _keys.EventsChannel(executionId).ToString(),
-            (long)s_runningKeyLifetime.TotalMilliseconds, fields.Count / 2,
+            (long)s_runningKeyLifetime.TotalMilliseconds, fields.Count / 2, RedisValue.EmptyString,
         };
         values.AddRange(events.Select(e => (RedisValue)e));
         values.AddRange(fields);

@@ -381,8 +381,8 @@ internal sealed partial class RedisBackplane
 
         // The summary is taken after the events were taken from the queue, so it is never behind them: a host that reads it
         // and the stream's last id together never calls an execution finished before its executionFinished is in the stream.
-        var (header, nodeFields) = DescribeForRedis(pending);
-        var values = new RedisValue[12 + events.Count + nodeFields.Count];
+        var (header, graph, nodeFields) = DescribeForRedis(pending);
+        var values = new RedisValue[13 + events.Count + nodeFields.Count];
         values[0] = Instance;
         values[1] = id;
         values[2] = first;
@@ -395,26 +395,27 @@ internal sealed partial class RedisBackplane
         values[9] = _keys.EventsChannel(id).ToString();
         values[10] = (long)s_runningKeyLifetime.TotalMilliseconds;
         values[11] = nodeFields.Count / 2;
+        values[12] = graph ?? RedisValue.EmptyString;
         for (var i = 0; i < events.Count; i++)
         {
-            values[12 + i] = events[i].Utf8Json;
+            values[13 + i] = events[i].Utf8Json;
         }
 
         for (var i = 0; i < nodeFields.Count; i++)
         {
-            values[12 + events.Count + i] = nodeFields[i];
+            values[13 + events.Count + i] = nodeFields[i];
         }
 
         return values;
     }
 
     /// <summary>The header JSON and the changed nodes' fields, from the local execution's snapshot (none once it was evicted here).</summary>
-    private (byte[]? Header, List<RedisValue> NodeFields) DescribeForRedis(PendingExecution pending)
+    private (byte[]? Header, byte[]? Graph, List<RedisValue> NodeFields) DescribeForRedis(PendingExecution pending)
     {
         var fields = new List<RedisValue>();
         if (!Engine.TryGetExecution(pending.ExecutionId, out var execution))
         {
-            return (null, fields);
+            return (null, null, fields);
         }
 
         var snapshot = execution.GetSnapshot();
@@ -433,9 +434,12 @@ internal sealed partial class RedisBackplane
             FailedNodeName = snapshot.FailedNodeName,
             CompletedNodes = snapshot.CompletedNodes,
             LastSequence = snapshot.LastSequence,
-            Nodes = [.. snapshot.Nodes.Select(n => n.Name)],
-            NodeTypes = [.. snapshot.Nodes.Select(n => n.Type)],
         };
+
+        // The node names and types never change: sent until Redis has acknowledged a batch of this execution, then never again.
+        var graph = pending.Registered ? null : JsonSerializer.SerializeToUtf8Bytes(
+            new StoredHeader { Nodes = [.. snapshot.Nodes.Select(n => n.Name)], NodeTypes = [.. snapshot.Nodes.Select(n => n.Type)] },
+            StoredJsonContext.Default.StoredHeader);
 
         var written = pending.WrittenNodes ??= new (NodeExecutionStatus, int, bool)[snapshot.Nodes.Count];
         for (var i = 0; i < snapshot.Nodes.Count && i < written.Length; i++)
@@ -466,7 +470,7 @@ internal sealed partial class RedisBackplane
             }, StoredJsonContext.Default.StoredNode));
         }
 
-        return (JsonSerializer.SerializeToUtf8Bytes(header, StoredJsonContext.Default.StoredHeader), fields);
+        return (JsonSerializer.SerializeToUtf8Bytes(header, StoredJsonContext.Default.StoredHeader), graph, fields);
     }
 
     private void Requeue(PendingExecution pending, List<PendingEvent> events)

@@ -10,8 +10,8 @@ internal static class RedisScripts
     /// Appends a batch of one execution's events, fenced by ownership and by the stream's ids, and updates its summary.
     /// KEYS: events, owner, header, nodes, leases.
     /// ARGV: 1 me, 2 execution id, 3 first sequence, 4 event count, 5 lease ms, 6 max length (0 none), 7 min id ('' none),
-    /// 8 header JSON ('' none), 9 finished TTL ms (0 while running), 10 notification channel, 11 running TTL ms, 12 node field count,
-    /// then the events' JSON, then node name/JSON pairs.
+    /// 8 summary JSON ('' none), 9 finished TTL ms (0 while running), 10 notification channel, 11 running TTL ms, 12 node field count,
+    /// 13 graph JSON ('' none: written once), then the events' JSON, then node name/JSON pairs.
     /// Returns the stream's last sequence, −1 when the execution's record is gone (or a sequence would leave a gap), −2 when
     /// another instance owns the execution.
     /// </summary>
@@ -34,15 +34,16 @@ internal static class RedisScripts
         for i = 0, n - 1 do
           local seq = first + i
           if seq > top then
-            redis.call('XADD', KEYS[1], seq .. '-0', 'd', ARGV[13 + i])
+            redis.call('XADD', KEYS[1], seq .. '-0', 'd', ARGV[14 + i])
             top = seq
           end
         end
         if ARGV[6] ~= '0' then redis.call('XTRIM', KEYS[1], 'MAXLEN', ARGV[6]) end
         if ARGV[7] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', ARGV[7]) end
-        if ARGV[8] ~= '' then redis.call('SET', KEYS[3], ARGV[8]) end
+        if ARGV[8] ~= '' then redis.call('HSET', KEYS[3], 'summary', ARGV[8]) end
+        if ARGV[13] ~= '' then redis.call('HSET', KEYS[3], 'graph', ARGV[13]) end
         local fields = tonumber(ARGV[12])
-        local base = 13 + n
+        local base = 14 + n
         for i = 0, fields - 1 do
           redis.call('HSET', KEYS[4], ARGV[base + 2 * i], ARGV[base + 2 * i + 1])
         end

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace FlowStream.Redis.Internal;
 
-/// <summary>An execution's summary as kept in Redis (<c>:header</c>): what every host answers status requests from.</summary>
+/// <summary>
+/// An execution's summary as kept in Redis: field <c>summary</c> of the <c>:header</c> hash (small, rewritten with each batch)
+/// and, written once, field <c>graph</c> (<see cref="Nodes"/> and <see cref="NodeTypes"/>, which never change).
+/// </summary>
 internal sealed class StoredHeader
 {
     public long ExecutionId { get; set; }
@@ -32,11 +35,11 @@ internal sealed class StoredHeader
 
     public long LastSequence { get; set; }
 
-    /// <summary>The node names in definition order (their states are in <c>:nodes</c>).</summary>
-    public List<string> Nodes { get; set; } = [];
+    /// <summary>The node names in definition order (their states are in <c>:nodes</c>); only in the <c>graph</c> field.</summary>
+    public List<string>? Nodes { get; set; }
 
-    /// <summary>The node types, parallel to <see cref="Nodes"/>.</summary>
-    public List<string> NodeTypes { get; set; } = [];
+    /// <summary>The node types, parallel to <see cref="Nodes"/>; only in the <c>graph</c> field.</summary>
+    public List<string>? NodeTypes { get; set; }
 }
 
 /// <summary>One node's state as kept in Redis (a field of <c>:nodes</c>).</summary>
