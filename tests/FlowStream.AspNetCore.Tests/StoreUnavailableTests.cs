@@ -34,13 +34,17 @@ public class StoreUnavailableTests
         {
             Flows.Register(b);
             b.Services.AddSingleton<IExecutionDirectory>(new UnreachableDirectory());
-        });
+        }, authentication: true);
 
-        foreach (var request in new[] { Http.Get("/executions/1"), Http.Get("/executions/1/stream"), Api.Control("/executions/1/cancel") })
+        // An authenticated caller needs the lookup (to compare owners); an anonymous one without a token is told 404 without any.
+        foreach (var request in new[] { Http.Get("/executions/1", "alice"), Http.Get("/executions/1/stream", "alice"), Api.Control("/executions/1/cancel", "alice") })
         {
             using var response = await server.Client.SendAsync(request, Api.Ct).WithTimeout("the response");
             await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, ExecutionStreamProblemTypes.StoreUnavailable);
         }
+
+        using var anonymous = await server.Client.SendAsync(Http.Get("/executions/1"), Api.Ct).WithTimeout("the anonymous response");
+        await anonymous.ShouldBeProblemAsync(HttpStatusCode.NotFound, ExecutionStreamProblemTypes.NotFound);
     }
 
     private sealed class RefusingIds : IExecutionIdGenerator
