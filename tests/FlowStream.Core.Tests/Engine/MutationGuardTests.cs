@@ -132,4 +132,45 @@ public class MutationGuardTests
         (await childExecution.Completion.WithTimeout("the child to end")).Should().Be(ExecutionStatus.Canceled);
         (await execution.Completion.WithTimeout("the parent to end")).Should().Be(ExecutionStatus.Canceled);
     }
+
+    [Theory]
+    [InlineData(0, "success")]
+    [InlineData(1, "error")]
+    public async Task NodeOutput_ExactlyAtTheLimitPasses_OneByteOverFails(int over, string expected)
+    {
+        const int Limit = 200;
+        var text = new string('x', Limit - """{"s":""}""".Length + over);
+        await using var host = TestEngine.Create(
+            b => b.AddNode("sized", (context, ct) => ValueTask.FromResult(NodeResult.Success(System.Text.Json.JsonDocument.Parse($$"""{"s":"{{text}}"}""").RootElement))),
+            o => o.MaxNodeOutputBytes = Limit);
+
+        var events = await host.RunAsync(new WorkflowBuilder("o").AddNode("Sized", "sized").Build());
+
+        events.StatusOf("Sized").Should().Be(expected);
+        if (over > 0)
+        {
+            events.ErrorOf("Sized").Should().Contain($"takes {Limit + 1} bytes").And.Contain("MaxNodeOutputBytes");
+        }
+    }
+
+    [Theory]
+    [InlineData(0, "success")]
+    [InlineData(1, "error")]
+    public async Task TemplatedParameters_ExactlyAtTheLimitPass_OneByteOverFails(int over, string expected)
+    {
+        const int Limit = 300;
+        var parametersWithoutValue = """{"values":{"v":""}}""".Length;
+        var input = new string('y', Limit - parametersWithoutValue + over);
+        await using var host = TestEngine.Create(configureOptions: o => o.MaxParametersBytesPerNode = Limit);
+
+        var events = await host.RunAsync(
+            new WorkflowBuilder("p").AddNode("Start", "manualTrigger").AddNode("Set", "set", """{"values":{"v":"{{ $input.text }}"}}""").Chain("Start", "Set").Build(),
+            $$"""{"text":"{{input}}"}""");
+
+        events.StatusOf("Set").Should().Be(expected);
+        if (over > 0)
+        {
+            events.ErrorOf("Set").Should().Contain($"take {Limit + 1} bytes").And.Contain("MaxParametersBytesPerNode");
+        }
+    }
 }
