@@ -38,6 +38,55 @@ public class FlowStreamTelemetryTests
         mine.Should().ContainSingle(a => a.OperationName == "FlowStream.Execution")
             .Which.GetTagItem("flowstream.status").Should().Be("success");
         mine.Where(a => a.OperationName == "FlowStream.Node").Select(a => a.GetTagItem("flowstream.node.name")).Should().BeEquivalentTo(new[] { "A", "B" });
+        var executionActivity = mine.Single(a => a.OperationName == "FlowStream.Execution");
+        executionActivity.GetTagItem("flowstream.execution.id").Should().Be(execution.Id);
+        mine.Where(a => a.OperationName == "FlowStream.Node").Select(a => a.GetTagItem("flowstream.node.type")).Should().BeEquivalentTo(new[] { "manualTrigger", "noOp" });
+        mine.Where(a => a.OperationName == "FlowStream.Node").Should().OnlyContain(a => a.Parent == executionActivity && Equals(a.GetTagItem("flowstream.status"), "success"));
+    }
+
+    [Fact]
+    public async Task ParallelNodes_EachGetTheirOwnActivity_StoppedWithTheirStatus()
+    {
+        var stopped = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "FlowStream",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (stopped)
+                {
+                    stopped.Add(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = TestEngine.Create(b => b.AddNode("gate", async (context, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return NodeResult.Success(context.Input);
+        }));
+        var execution = host.Engine.Start(new WorkflowBuilder("telemetry-parallel").AddNode("A", "gate").AddNode("B", "gate").AddNode("C", "gate").Build(), new ExecutionRequest { MaxDegreeOfParallelism = 3 });
+        var started = 0;
+        await foreach (var e in host.Engine.SubscribeAsync(execution.Id, 0, TestContext.Current.CancellationToken))
+        {
+            if (e.Type == ExecutionEventTypes.NodeExecutionBefore && ++started == 3)
+            {
+                break;
+            }
+        }
+
+        gate.SetResult();
+        await execution.Completion.WithTimeout("the execution to finish");
+
+        List<string?> nodes;
+        lock (stopped)
+        {
+            nodes = [.. stopped.Where(a => a.OperationName == "FlowStream.Node" && Equals(a.Parent?.GetTagItem("flowstream.workflow.id"), "telemetry-parallel")).Select(a => a.GetTagItem("flowstream.node.name") as string)];
+        }
+
+        nodes.Should().BeEquivalentTo(new[] { "A", "B", "C" }, "three nodes ran at once, and each one's activity was stopped");
     }
 
     [Fact]
