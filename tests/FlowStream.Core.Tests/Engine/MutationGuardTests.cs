@@ -173,4 +173,98 @@ public class MutationGuardTests
             events.ErrorOf("Set").Should().Contain($"take {Limit + 1} bytes").And.Contain("MaxParametersBytesPerNode");
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task NodeWithARetryPolicy_ThatSucceeds_IsNotTriedAgain(int succeedsOnAttempt)
+    {
+        var calls = 0;
+        await using var host = TestEngine.Create(b => b.AddNode("flaky", (context, ct) => ValueTask.FromResult(
+            Interlocked.Increment(ref calls) < succeedsOnAttempt ? NodeResult.Failure("not yet") : NodeResult.Success(context.Input))));
+        var flow = new WorkflowBuilder("r")
+            .AddNode(new NodeDefinition { Name = "F", Type = "flaky", Retry = new NodeRetryPolicy { MaxTries = 5, WaitMs = 0 } })
+            .Build();
+
+        var events = await host.RunAsync(flow).WithTimeout("the execution");
+
+        calls.Should().Be(succeedsOnAttempt, "a success ends the attempts");
+        events.Count(e => e.Type == ExecutionEventTypes.NodeExecutionRetry).Should().Be(succeedsOnAttempt - 1);
+        events.StatusOf("F").Should().Be("success");
+        events.After("F").GetProperty("attempt").GetInt32().Should().Be(succeedsOnAttempt);
+    }
+
+    [Fact]
+    public async Task Progress_WithNoData_IsAnEmptyObject_AndProgressAfterTheNodeEnded_IsDropped()
+    {
+        NodeExecutionContext? kept = null;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = TestEngine.Create(b =>
+        {
+            b.AddNode("talk", (context, ct) =>
+            {
+                kept = context;
+                context.ReportProgress(default);
+                return ValueTask.FromResult(NodeResult.Success(context.Input));
+            });
+            b.AddNode("gate", async (context, ct) =>
+            {
+                // The first node has ended: its late progress must not be published.
+                kept!.ReportProgress(System.Text.Json.JsonDocument.Parse("""{"late": true}""").RootElement);
+                await gate.Task.WaitAsync(ct);
+                return NodeResult.Success(context.Input);
+            });
+        });
+        var execution = host.Engine.Start(new WorkflowBuilder("pr").AddNode("Talk", "talk").AddNode("Gate", "gate").Chain("Talk", "Gate").Build());
+        await host.Engine.SubscribeAsync(execution.Id, 0, Ct).FirstAsync(e => e.Type == ExecutionEventTypes.NodeExecutionBefore && e.Data.GetProperty("nodeName").GetString() == "Gate", Ct).AsTask().WithTimeout("Gate to start");
+        gate.SetResult();
+        await execution.Completion.WithTimeout("the execution");
+
+        var progress = (await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events")).Where(e => e.Type == ExecutionEventTypes.NodeExecutionProgress).ToList();
+        progress.Should().ContainSingle("the late progress of a node that ended is dropped");
+        progress[0].Data.GetProperty("data").GetRawText().Should().Be("{}");
+    }
+
+    [Fact]
+    public async Task Pause_OfAParentWithTwoRunningChildren_PausesBoth()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var child = new WorkflowBuilder("child").AddNode("In", "manualTrigger").AddNode("Gate", "gate").Chain("In", "Gate").Build();
+        var parent = new WorkflowBuilder("parent")
+            .AddNode("Run1", "executeWorkflow", """{"workflowId":"child"}""")
+            .AddNode("Run2", "executeWorkflow", """{"workflowId":"child"}""")
+            .Build();
+        await using var host = TestEngine.Create(b =>
+        {
+            b.AddInMemoryWorkflowStore(child);
+            b.AddNode("gate", async (context, ct) =>
+            {
+                await gate.Task.WaitAsync(ct);
+                return NodeResult.Success(context.Input);
+            });
+        });
+        var execution = host.Engine.Start(parent, new ExecutionRequest { MaxDegreeOfParallelism = 2 });
+        var childIds = new List<long>();
+        await foreach (var e in host.Engine.SubscribeAsync(execution.Id, 0, Ct))
+        {
+            if (e.Type == ExecutionEventTypes.NodeExecutionProgress)
+            {
+                childIds.Add(e.Data.GetProperty("data").GetProperty("childExecutionId").GetInt64());
+                if (childIds.Count == 2)
+                {
+                    break;
+                }
+            }
+        }
+
+        var children = childIds.Select(id => host.Engine.TryGetExecution(id, out var c) ? c : throw new InvalidOperationException("no child")).ToList();
+        execution.Pause().Should().BeTrue();
+
+        children.Should().OnlyContain(c => c.Status == ExecutionStatus.Paused, "both children run under the paused parent");
+        execution.Cancel();
+        foreach (var c in children)
+        {
+            (await c.Completion.WithTimeout("a child to end")).Should().Be(ExecutionStatus.Canceled);
+        }
+    }
 }
