@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using FlowStream.Testing;
 
 namespace FlowStream.Benchmarks.Infrastructure;
 
 /// <summary>
 /// A throwaway <c>redis-server</c> (Debian's package) on a free loopback port, persistence off, in its own temporary folder; it
-/// stops with the benchmark. A copy of the Redis tests' helper without xUnit: here a missing binary skips the benchmark classes
+/// stops with the benchmark. The process handling is tests/Shared/RedisProcess.cs, as in the Redis tests; here a missing binary skips the benchmark classes
 /// marked <see cref="RequiresRedisServerAttribute"/> (Program.cs) instead of failing them.
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
@@ -48,17 +47,12 @@ internal sealed class RedisServer : IAsyncDisposable
     {
         var binary = Binary ?? throw new InvalidOperationException("redis-server not found: install it (apt-get install -y redis-server).");
         var directory = Directory.CreateTempSubdirectory("flowstream-bench-redis-").FullName;
-        var port = FreePort();
-        var arguments = $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no --dir {directory} --daemonize no --loglevel warning";
-        var process = Process.Start(new ProcessStartInfo(binary, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var port = RedisProcess.FreePort();
+        var process = RedisProcess.Start(binary, port, directory);
         var server = new RedisServer(port, directory, process);
         try
         {
-            await server.WaitUntilReadyAsync();
+            await RedisProcess.WaitUntilReadyAsync(process, port);
             return server;
         }
         catch
@@ -105,45 +99,6 @@ internal sealed class RedisServer : IAsyncDisposable
         {
             // It has exited meanwhile.
         }
-    }
-
-    /// <summary>Ready when it answers PING (each attempt a real connection, retried until the server listens).</summary>
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[16];
-                var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
-                if (read > 0 && buffer[0] == (byte)'+')
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
-            {
-            }
-
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"redis-server did not start on port {Port} (exited: {_process.HasExited}).");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace FlowStream.Redis.Tests.Infrastructure;
@@ -48,7 +46,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         RequireBinary();
         var directory = Directory.CreateTempSubdirectory("flowstream-redis-").FullName;
-        var server = new RedisServer(FreePort(), directory, persistent);
+        var server = new RedisServer(RedisProcess.FreePort(), directory, persistent);
         await server.RunAsync();
         return server;
     }
@@ -83,48 +81,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var arguments = $"--port {Port} --bind 127.0.0.1 --save \"\" --dir {_directory} --daemonize no --loglevel warning "
-            + (_persistent ? "--appendonly yes --appendfsync always" : "--appendonly no");
-        _process = Process.Start(new ProcessStartInfo(Binary!, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        // Ready when it answers PING (each attempt is a real connection, retried until the server listens).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[16];
-                var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
-                if (read > 0 && buffer[0] == (byte)'+')
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
-            {
-            }
-
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"redis-server did not start on port {Port} (exited: {_process.HasExited}).");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        _process = RedisProcess.Start(Binary!, Port, _directory, _persistent);
+        await RedisProcess.WaitUntilReadyAsync(_process, Port);
     }
 }
