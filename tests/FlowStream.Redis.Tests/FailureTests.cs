@@ -29,6 +29,7 @@ public sealed class FailureTests
 
         var id = await a.StartAsync("""{"flowId": "gated"}""", Alice);
         await a.WaitForNodeStartAsync(id, "Gate");
+        await a.Backplane().FlushAsync(id, Ct).WithTimeout("A's events to reach Redis");
         using var response = await b.Client.SendStreamingAsync(Http.Get($"/executions/{id}/stream", Alice)).WithTimeout("B's response");
         using var sse = await response.OpenSseAsync();
         (await sse.ReadUntilAsync(m => m.Id == 4, "the first four events through B")).Select(m => m.Id).Should().Equal(1, 2, 3, 4);
@@ -70,6 +71,7 @@ public sealed class FailureTests
         await using var b = await Hosts.StartAsync(redis.Configuration, prefix, gates, TimeSpan.FromSeconds(30));
         var id = await a.StartAsync("""{"flowId": "gated"}""", Alice);
         await a.WaitForNodeStartAsync(id, "Gate");
+        await a.Backplane().FlushAsync(id, Ct).WithTimeout("A's events to reach Redis");
         using var response = await b.Client.SendStreamingAsync(Http.Get($"/executions/{id}/stream", Alice)).WithTimeout("B's response");
         using var sse = await response.OpenSseAsync();
         await sse.ReadUntilAsync(m => m.Id == 4, "the first four events through B");

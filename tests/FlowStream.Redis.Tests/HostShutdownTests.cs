@@ -30,6 +30,9 @@ public sealed class HostShutdownTests(SharedRedis shared)
         var token = start.Headers.GetValues("FlowStream-Token").Single();
         other.Engine.TryGetExecution(id, out _).Should().BeFalse("the execution runs on the host that accepted it");
 
+        // Other hosts see an execution once its first events reach Redis (a batch after the start).
+        await runner.App.Services.GetRequiredService<FlowStream.Redis.Internal.RedisBackplane>().FlushAsync(id, TestContext.Current.CancellationToken).WithTimeout("the start to reach Redis");
+
         var attach = Http.Get($"/executions/{id}/stream");
         attach.Headers.Add("FlowStream-Token", token);
         using var response = await other.Client.SendStreamingAsync(attach).WithTimeout("the other host to answer the attach");

@@ -38,6 +38,7 @@ public sealed class TwoHostTests(SharedRedis redis) : IAsyncLifetime
     {
         var id = await _a.StartAsync("""{"flowId": "gated"}""", Alice);
         await _a.WaitForNodeStartAsync(id, "Gate");
+        await _a.Backplane().FlushAsync(id, Ct).WithTimeout("A's events to reach Redis");
 
         using var live = await _b.Client.SendStreamingAsync(Http.Get($"/executions/{id}/stream", Alice)).WithTimeout("B's response");
         live.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -71,6 +72,7 @@ public sealed class TwoHostTests(SharedRedis redis) : IAsyncLifetime
     {
         var id = await _a.StartAsync("""{"flowId": "gated", "inputData": {"order": 42}}""", Alice);
         await _a.WaitForNodeStartAsync(id, "Gate");
+        await _a.Backplane().FlushAsync(id, Ct).WithTimeout("A's events to reach Redis");
         var execution = _a.Execution(id);
         _b.Engine.TryGetExecution(id, out _).Should().BeFalse("the execution runs on A only");
 
@@ -105,6 +107,7 @@ public sealed class TwoHostTests(SharedRedis redis) : IAsyncLifetime
     {
         var owned = await _a.StartAsync("""{"flowId": "gated"}""", Alice);
         await _a.WaitForNodeStartAsync(owned, "Gate");
+        await _a.Backplane().FlushAsync(owned, Ct).WithTimeout("A's events to reach Redis");
         foreach (var host in new[] { _a, _b })
         {
             foreach (var path in new[] { $"/executions/{owned}", $"/executions/{owned}/stream", $"/executions/{owned}/nodes/Start/output" })
