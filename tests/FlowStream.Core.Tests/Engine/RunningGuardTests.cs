@@ -1,0 +1,303 @@
+using System.Text.Json;
+using FlowStream.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowStream.Tests.Engine;
+
+/// <summary>
+/// The second round against the Engine/Running mutation survivors (tests/README.md, "Mutation testing"): which nodes count as
+/// passed when a cancel comes late, which inputs a multi-input node merges, the handler cache, the execution's byte budget,
+/// and which failures a retry policy does not repeat.
+/// </summary>
+public class RunningGuardTests
+{
+    private const string OverHundred = """{"conditions":[{"left":"{{ $json.total }}","operator":"gt","right":100}]}""";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ACancel_AsTheLastNodeSucceeds_EndsInSuccess_SkippedBranchesCountingAsPassed()
+    {
+        IWorkflowEngine? engine = null;
+        var canceled = false;
+        await using var host = TestEngine.Create(b => b.AddNode("cancelSelf", (context, _) =>
+        {
+            // The cancel lands while the last node completes (synchronously, so the engine takes its success): every node passed.
+            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            canceled = self!.Cancel();
+            return ValueTask.FromResult(NodeResult.Success(context.Input));
+        }));
+        engine = host.Engine;
+        var flow = new WorkflowBuilder("late-cancel")
+            .AddNode("Start", "manualTrigger")
+            .AddNode("If", "if", OverHundred)
+            .AddNode("Work", "cancelSelf")
+            .AddNode("Skipped", "noOp")
+            .Connect("Start", "If")
+            .Connect("If", "Work", NodeOutputs.True)
+            .Connect("If", "Skipped", NodeOutputs.False)
+            .Build();
+
+        var execution = host.Engine.Start(flow, new ExecutionRequest { InputData = ExecutionEventTestExtensions.Json("""{"total":150}""") });
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Success, "every node had passed (Skipped on the branch not taken) when it ended");
+        canceled.Should().BeTrue("the cancel was accepted");
+        var all = await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events");
+        all.StatusOf("Skipped").Should().Be("skipped");
+        all.StatusOf("Work").Should().Be("success");
+        all.FinishedStatus().Should().Be("success");
+    }
+
+    [Fact]
+    public async Task ACancel_AsANodeSucceeds_WithNodesLeft_EndsCanceled()
+    {
+        IWorkflowEngine? engine = null;
+        await using var host = TestEngine.Create(b => b.AddNode("cancelSelf", (context, _) =>
+        {
+            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            self!.Cancel();
+            return ValueTask.FromResult(NodeResult.Success(context.Input));
+        }));
+        engine = host.Engine;
+        var flow = new WorkflowBuilder("cancel").AddNode("Work", "cancelSelf").AddNode("Next", "noOp").Chain("Work", "Next").Build();
+
+        var execution = host.Engine.Start(flow);
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Canceled);
+        var all = await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events");
+        all.StatusOf("Work").Should().Be("success");
+        all.Should().NotContain(e => e.Is(ExecutionEventTypes.NodeExecutionBefore, "Next"));
+    }
+
+    [Fact]
+    public async Task ACancel_AfterANodeFailed_WhileASiblingRuns_EndsCanceled_WithoutAnError()
+    {
+        var holdStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = TestEngine.Create(b =>
+        {
+            b.AddNode("hold", async (context, _) =>
+            {
+                holdStarted.SetResult();
+                await release.Task;
+                return NodeResult.Success(context.Input);
+            });
+            b.AddNode("fail", async (_, _) =>
+            {
+                await holdStarted.Task;
+                return NodeResult.Failure("broke");
+            });
+        });
+        var flow = new WorkflowBuilder("fail-then-cancel").AddNode("Hold", "hold").AddNode("Fail", "fail").Build();
+        var execution = host.Engine.Start(flow, new ExecutionRequest { MaxDegreeOfParallelism = 2 });
+        var events = host.CollectAsync(execution.Id, cancellationToken: Ct);
+        await host.Engine.SubscribeAsync(execution.Id, 0, Ct).FirstAsync(e => e.Is(ExecutionEventTypes.NodeExecutionAfter, "Fail"), Ct).AsTask().WithTimeout("Fail to fail");
+
+        execution.Cancel().Should().BeTrue();
+        release.SetResult();
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Canceled);
+        var finished = (await events.WithTimeout("the events"))[^1];
+        finished.Data.GetProperty("status").GetString().Should().Be("canceled");
+        finished.Data.TryGetProperty("error", out _).Should().BeFalse("a canceled execution carries no error, not even that of a node that failed before the cancel");
+        execution.ErrorMessage.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task AMultiInputNode_MergesOnlyWhatArrived_NotTheOutputOfANodeThatLeftByAnotherOutput()
+    {
+        JsonElement input = default;
+        IReadOnlyDictionary<string, JsonElement>? predecessors = null;
+        await using var host = TestEngine.Create(b =>
+        {
+            b.AddNode("a", (_, _) => ValueTask.FromResult(NodeResult.Success(ExecutionEventTestExtensions.Json("""{"a":1}"""))));
+            b.AddNode("probe", (context, _) =>
+            {
+                input = context.Input.Clone();
+                predecessors = context.PredecessorOutputs;
+                return ValueTask.FromResult(NodeResult.Success(context.Input));
+            });
+        });
+        var flow = new WorkflowBuilder("arrived")
+            .AddNode("Start", "manualTrigger")
+            .AddNode("If", "if", OverHundred)
+            .Connect("Start", "If")
+            .AddNode("A", "a")
+            .AddNode("Probe", "probe")
+            .Connect("If", "Probe", NodeOutputs.True)
+            .Connect("A", "Probe")
+            .Build();
+
+        var execution = host.Engine.Start(flow, new ExecutionRequest { InputData = ExecutionEventTestExtensions.Json("""{"total":1}""") });
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Success);
+        input.GetRawText().Should().Be("""{"a":1}""", "If left by 'false', so its connection to Probe carried nothing");
+        predecessors!.Keys.Should().Equal("A");
+    }
+
+    [Fact]
+    public async Task AHandlerRegisteredTransient_IsCreatedOncePerExecution()
+    {
+        CountingHandler.Reset();
+        await using var host = TestEngine.Create(
+            b => b.AddNode<CountingHandler>("count"),
+            configureServices: s => s.AddTransient<CountingHandler>());
+        var flow = new WorkflowBuilder("cached").AddNode("A", "count").AddNode("B", "count").AddNode("C", "count").Chain("A", "B", "C").Build();
+
+        (await host.Engine.Start(flow).Completion.WithTimeout("the first execution")).Should().Be(ExecutionStatus.Success);
+        CountingHandler.Created.Should().Be(1, "the three nodes of one execution share its handler");
+        (await host.Engine.Start(flow).Completion.WithTimeout("the second execution")).Should().Be(ExecutionStatus.Success);
+        CountingHandler.Created.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task ScopedServices_AreOnePerExecution_SharedByItsNodes()
+    {
+        var seen = new List<(long Execution, ScopedThing Thing)>();
+        await using var host = TestEngine.Create(
+            b => b.AddNode("take", (context, _) =>
+            {
+                lock (seen)
+                {
+                    seen.Add((context.ExecutionId, context.Services.GetRequiredService<ScopedThing>()));
+                }
+
+                return ValueTask.FromResult(NodeResult.Success(context.Input));
+            }),
+            configureServices: s => s.AddScoped<ScopedThing>());
+        var flow = new WorkflowBuilder("scoped").AddNode("A", "take").AddNode("B", "take").Chain("A", "B").Build();
+
+        await host.Engine.Start(flow).Completion.WithTimeout("the first execution");
+        await host.Engine.Start(flow).Completion.WithTimeout("the second execution");
+
+        seen.Should().HaveCount(4);
+        seen[0].Thing.Should().BeSameAs(seen[1].Thing);
+        seen[2].Thing.Should().BeSameAs(seen[3].Thing);
+        seen[0].Thing.Should().NotBeSameAs(seen[2].Thing);
+        seen[0].Thing.Disposed.Should().BeTrue("the execution's scope is disposed when it ends");
+    }
+
+    [Fact]
+    public async Task AnExecutionOverItsByteBudget_FailsWithAMessageNamingTheOption()
+    {
+        var big = new string('x', 4_000);
+        await using var host = TestEngine.Create(
+            b => b.AddNode("big", (_, _) => ValueTask.FromResult(NodeResult.Success(ExecutionEventTestExtensions.Json($$"""{"text":"{{big}}"}""")))),
+            o => o.MaxExecutionBytes = 6_000);
+        var flow = new WorkflowBuilder("budget").AddNode("A", "big").AddNode("B", "big").AddNode("C", "big").Chain("A", "B", "C").Build();
+
+        var execution = host.Engine.Start(flow);
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
+        execution.ErrorMessage.Should().Be("The execution produced more than 6000 bytes of events and outputs (FlowStreamOptions.MaxExecutionBytes).");
+        var events = await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events");
+        events.Count(e => e.Type == ExecutionEventTypes.NodeExecutionBefore).Should().BeLessThan(3, "nothing starts once the budget is spent");
+    }
+
+    [Fact]
+    public async Task AnExecutionWithinItsByteBudget_Succeeds()
+    {
+        var big = new string('x', 4_000);
+        await using var host = TestEngine.Create(
+            b => b.AddNode("big", (_, _) => ValueTask.FromResult(NodeResult.Success(ExecutionEventTestExtensions.Json($$"""{"text":"{{big}}"}""")))),
+            o => o.MaxExecutionBytes = 40_000);
+        var flow = new WorkflowBuilder("budget").AddNode("A", "big").AddNode("B", "big").AddNode("C", "big").Chain("A", "B", "C").Build();
+
+        (await host.Engine.Start(flow).Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Success);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ATemplateError_IsNotRetried_AndTheHandlerNeverRuns(bool withTimeout)
+    {
+        var calls = 0;
+        await using var host = TestEngine.Create(b => b.AddNode("count", (context, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            return ValueTask.FromResult(NodeResult.Success(context.Input));
+        }));
+        var flow = new WorkflowBuilder("template")
+            .AddNode(new NodeDefinition
+            {
+                Name = "Call",
+                Type = "count",
+                Parameters = ExecutionEventTestExtensions.Json("""{"x":"{{ $node['Nope'].value }}"}"""),
+                Retry = new NodeRetryPolicy { MaxTries = 3 },
+                TimeoutMs = withTimeout ? 60_000 : null,
+            })
+            .Build();
+
+        var execution = host.Engine.Start(flow);
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
+        calls.Should().Be(0);
+        var events = await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events");
+        events.Should().NotContain(e => e.Type == ExecutionEventTypes.NodeExecutionRetry, "a template that fails once fails every time");
+        events.ErrorOf("Call").Should().Contain("Nope");
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 3)]
+    public async Task ANonRetryableFailure_OfAnAsynchronousHandler_IsNotRetried(bool retryable, int expectedCalls)
+    {
+        var calls = 0;
+        await using var host = TestEngine.Create(b => b.AddNode("refuse", async (_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            await Task.Yield();
+            return NodeResult.Failure("permanent", retryable);
+        }));
+        var flow = new WorkflowBuilder("w")
+            .AddNode(new NodeDefinition { Name = "Call", Type = "refuse", Retry = new NodeRetryPolicy { MaxTries = 3 } })
+            .Build();
+
+        var execution = host.Engine.Start(flow);
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
+        calls.Should().Be(expectedCalls);
+        execution.ErrorMessage.Should().Be("permanent");
+    }
+
+    [Fact]
+    public async Task AHandlerThatThrowsSynchronously_IsRetried_ThenItsMessageFailsTheNode()
+    {
+        var calls = 0;
+        await using var host = TestEngine.Create(b => b.AddNode("throw", (_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("sync boom");
+        }));
+        var flow = new WorkflowBuilder("w")
+            .AddNode(new NodeDefinition { Name = "Call", Type = "throw", Retry = new NodeRetryPolicy { MaxTries = 2 } })
+            .Build();
+
+        var execution = host.Engine.Start(flow);
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
+        calls.Should().Be(2);
+        execution.ErrorMessage.Should().Be("sync boom");
+    }
+
+    public sealed class CountingHandler : INodeHandler
+    {
+        private static int s_created;
+
+        public CountingHandler() => Interlocked.Increment(ref s_created);
+
+        public static int Created => Volatile.Read(ref s_created);
+
+        public static void Reset() => Volatile.Write(ref s_created, 0);
+
+        public ValueTask<NodeResult> ExecuteAsync(NodeExecutionContext context, CancellationToken cancellationToken)
+            => ValueTask.FromResult(NodeResult.Success(context.Input));
+    }
+
+    public sealed class ScopedThing : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
+}
