@@ -347,8 +347,67 @@ public sealed class ExecutionEventLogTests
         progress.GetProperty("total").GetInt32().Should().Be(total);
     }
 
+    [Fact]
+    public void PausedAndResumed_AreWrittenWhole()
+    {
+        var writer = new EventJsonWriter(3, 1024);
+        writer.NodeRetry(EventJsonWriter.Encode("A"), 1, "boom", 10);
+
+        Encoding.UTF8.GetString(writer.ExecutionPaused()).Should().Be("""{"type":"executionPaused","data":{"executionId":3}}""");
+        Encoding.UTF8.GetString(writer.ExecutionResumed()).Should().Be("""{"type":"executionResumed","data":{"executionId":3}}""");
+    }
+
+    [Fact]
+    public void ADefaultEvent_IsEmpty_NotAnError()
+    {
+        var none = default(ExecutionEvent);
+
+        none.ToString().Should().BeEmpty();
+        none.Data.ValueKind.Should().Be(JsonValueKind.Undefined);
+        none.Length.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Lagging_IsLoggedOnceWithTheExecutionAndPosition_ThroughTheStoresLogger()
+    {
+        var logger = new ListLogger();
+        var store = new InMemoryExecutionEventStore(Options.Create(new FlowStreamOptions { SubscriberBufferCapacity = 2 }), new FlowStreamMetrics(), logger);
+        for (var s = 1; s <= 5; s++)
+        {
+            store.Append(9, s, ExecutionEventTypes.NodeExecutionProgress, Progress);
+        }
+
+        store.TryOpen(9, 0, out var subscription).Should().BeTrue();
+        await using (subscription!)
+        {
+            (await subscription!.ReadAsync(Ct)).Length.Should().Be(5);
+        }
+
+        logger.Lines.Should().Equal("A subscriber of execution 9 fell behind at event 1; it will catch up from the event log.");
+        var nullOptions = () => new InMemoryExecutionEventStore(null!, new FlowStreamMetrics());
+        nullOptions.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("options");
+    }
+
     private static InMemoryExecutionEventStore NewStore()
         => new(Options.Create(new FlowStreamOptions()), new FlowStreamMetrics(), NullLogger<InMemoryExecutionEventStore>.Instance);
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<InMemoryExecutionEventStore>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add(formatter(state, exception));
+            }
+        }
+    }
 
     /// <summary>Sums one instrument of exactly this <see cref="FlowStreamMetrics"/>'s meter (no other test's).</summary>
     private sealed class MeasurementRecorder : IDisposable
