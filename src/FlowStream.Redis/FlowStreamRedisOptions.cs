@@ -20,7 +20,10 @@ public sealed class FlowStreamRedisOptions
     /// </summary>
     public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Gets or sets how long a control request (cancel, pause, resume) waits for the host that runs the execution to answer (default 5 s).</summary>
+    /// <summary>
+    /// Gets or sets how long a control request (cancel, pause, resume) waits for the host that runs the execution to answer, and how
+    /// long a start waits for Redis to have the new execution (so every host finds its id) before it answers anyway (default 5 s).
+    /// </summary>
     public TimeSpan ControlTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

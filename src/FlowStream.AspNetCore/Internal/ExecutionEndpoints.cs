@@ -387,9 +387,10 @@ internal sealed partial class ExecutionEndpoints
             return null;
         }
 
+        WorkflowExecution execution;
         try
         {
-            return _engine.Start(workflow, new ExecutionRequest
+            execution = _engine.Start(workflow, new ExecutionRequest
             {
                 InputData = request.InputData is { ValueKind: JsonValueKind.Object } data ? data : default,
                 Mode = string.IsNullOrEmpty(request.Mode) ? "manual" : request.Mode,
@@ -416,6 +417,19 @@ internal sealed partial class ExecutionEndpoints
             }).ConfigureAwait(false);
             return null;
         }
+
+        // Behind a load balancer the client may come back through another host at once (a dropped stream re-attached, a status
+        // poll): the id goes out only once every host can find the execution. Bounded by the backplane; never fails the start.
+        try
+        {
+            await _directory.WaitUntilVisibleAsync(execution.Id, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; the execution runs on (the stream endpoint decides what its disconnect means).
+        }
+
+        return execution;
     }
 
     /// <summary>Reads a JSON body of at most <see cref="ExecutionStreamOptions.MaxRequestBodySize"/> bytes; answers 415/413/400 itself.</summary>

@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "A control message could not be handled.")]
     public static partial void ControlFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Execution {ExecutionId} started, but its first events did not reach Redis within {Timeout}: until they do, other instances do not find it.")]
+    public static partial void NotVisibleInTime(ILogger logger, long executionId, TimeSpan timeout);
 }

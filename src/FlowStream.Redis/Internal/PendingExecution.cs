@@ -42,7 +42,8 @@ internal sealed class PendingExecution(long executionId, long publishedAt)
     /// <summary>What was last written of each node (status, attempts, finished), to send only the nodes that changed. Flusher only.</summary>
     public (NodeExecutionStatus Status, int Attempts, bool Finished)[]? WrittenNodes { get; set; }
 
-    public List<TaskCompletionSource> FlushWaiters { get; } = [];
+    /// <summary>Who waits for Redis to acknowledge events up to a sequence number. Guarded by <see cref="Gate"/>.</summary>
+    public List<(long UpTo, TaskCompletionSource Done)> FlushWaiters { get; } = [];
 }
 
 /// <summary>One event waiting for Redis.</summary>

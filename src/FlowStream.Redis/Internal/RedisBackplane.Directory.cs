@@ -13,6 +13,20 @@ internal sealed partial class RedisBackplane
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _replies = new(StringComparer.Ordinal);
 
+    /// <summary>Waits until this host's first events of the execution are in Redis (where every host finds it), at most <see cref="FlowStreamRedisOptions.ControlTimeout"/>.</summary>
+    public async ValueTask WaitUntilVisibleAsync(long executionId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await FlushAsync(executionId, cancellationToken).WaitAsync(_options.ControlTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Redis is slow or away: the execution runs here regardless and its events follow when Redis takes them.
+            Log.NotVisibleInTime(_logger, executionId, _options.ControlTimeout);
+        }
+    }
+
     public async ValueTask<ExecutionInfo?> FindAsync(long executionId, CancellationToken cancellationToken = default)
     {
         EnsureStarted();

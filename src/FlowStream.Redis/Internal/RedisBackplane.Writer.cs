@@ -162,7 +162,8 @@ internal sealed partial class RedisBackplane
                 return Task.CompletedTask;
             }
 
-            pending.FlushWaiters.Add(waiter);
+            // Up to what was published before the call: events published meanwhile do not hold the caller up.
+            pending.FlushWaiters.Add((pending.LastAppended, waiter));
             schedule = !pending.Scheduled;
             pending.Scheduled = true;
         }
@@ -541,10 +542,7 @@ internal sealed partial class RedisBackplane
                 _pending.TryRemove(pending.ExecutionId, out _);
             }
 
-            if (pending.Done || pending.Acknowledged >= pending.LastAppended)
-            {
-                ReleaseWaiters(pending);
-            }
+            ReleaseWaiters(pending);
         }
     }
 
@@ -581,13 +579,19 @@ internal sealed partial class RedisBackplane
         }
     }
 
+    /// <summary>Releases who waits for what Redis has acknowledged, or everyone once nothing more will be sent. Under <see cref="PendingExecution.Gate"/>.</summary>
     private static void ReleaseWaiters(PendingExecution pending)
     {
-        foreach (var waiter in pending.FlushWaiters)
+        var all = pending.Done || pending.Dead;
+        pending.FlushWaiters.RemoveAll(waiter =>
         {
-            waiter.TrySetResult();
-        }
+            if (!all && waiter.UpTo > pending.Acknowledged)
+            {
+                return false;
+            }
 
-        pending.FlushWaiters.Clear();
+            waiter.Done.TrySetResult();
+            return true;
+        });
     }
 }

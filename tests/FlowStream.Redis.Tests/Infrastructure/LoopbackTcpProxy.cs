@@ -7,6 +7,7 @@ namespace FlowStream.Redis.Tests.Infrastructure;
 /// <summary>
 /// A TCP forwarder on a free loopback port in front of another port: <see cref="Cut"/> drops every connection and refuses new
 /// ones (a network partition between one host and Redis), <see cref="Restore"/> lets connections through again.
+/// <see cref="Hold"/> keeps what the host sends from reaching Redis (a slow link), <see cref="Release"/> lets it through, in order.
 /// </summary>
 public sealed class LoopbackTcpProxy : IAsyncDisposable
 {
@@ -16,6 +17,8 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private volatile bool _cut;
+    private volatile TaskCompletionSource _flowing = Completed();
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public LoopbackTcpProxy(int targetPort)
     {
@@ -38,11 +41,21 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
 
     public void Restore() => _cut = false;
 
+    /// <summary>From now on, what the host sends waits here until <see cref="Release"/>.</summary>
+    public void Hold() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Sends on what was held, and everything after it.</summary>
+    public void Release() => _flowing.TrySetResult();
+
+    /// <summary>Completes once some bytes from the host are being held.</summary>
+    public Task WhenHeldAsync() => _held.Task;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         _listener.Stop();
         Cut();
+        Release();
         try
         {
             await _accepting;
@@ -85,12 +98,12 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
 
         _open[client] = 0;
         _open[server] = 0;
-        await Task.WhenAny(PumpAsync(client, server), PumpAsync(server, client));
+        await Task.WhenAny(PumpAsync(client, server, fromHost: true), PumpAsync(server, client, fromHost: false));
         Close(client);
         Close(server);
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to, bool fromHost)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -103,12 +116,25 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
                     return;
                 }
 
+                if (fromHost && _flowing is { Task.IsCompleted: false } flowing)
+                {
+                    _held.TrySetResult();
+                    await flowing.Task;
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
         }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
     }
 
     private void Close(Socket socket)

@@ -27,6 +27,19 @@ public interface IExecutionDirectory
     /// <exception cref="ExecutionStoreUnavailableException">The host that runs the execution, or the shared store, did not answer.</exception>
     ValueTask<bool> ControlAsync(long executionId, ExecutionCommand command, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Waits until every host that shares this directory can find an execution this host just started, so that a client given
+    /// its id may come back through any of them (behind a load balancer, at once). The HTTP start endpoints of
+    /// FlowStream.AspNetCore call it before the id goes out. The local directory completes at once; a backplane waits for the
+    /// execution's first events to reach the shared store, within a bound of its own (FlowStream.Redis:
+    /// <c>FlowStreamRedisOptions.ControlTimeout</c>). When the store cannot take them in time it completes anyway: the execution
+    /// runs here regardless, and the other hosts find it once its events arrive.
+    /// </summary>
+    /// <param name="executionId">An execution started on this host.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when the execution is visible everywhere, or the bound has passed.</returns>
+    ValueTask WaitUntilVisibleAsync(long executionId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>Gets a finished node's whole output (also when its event carried only <c>dataTruncated</c>).</summary>
     /// <param name="executionId">The execution id.</param>
     /// <param name="nodeName">The node.</param>
