@@ -13,12 +13,13 @@ internal sealed partial class RedisBackplane
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _replies = new(StringComparer.Ordinal);
 
-    /// <summary>Waits until this host's first events of the execution are in Redis (where every host finds it), at most <see cref="FlowStreamRedisOptions.ControlTimeout"/>.</summary>
+    /// <summary>Waits until this host's first batch of the execution is in Redis (where every host finds it), at most <see cref="FlowStreamRedisOptions.ControlTimeout"/>.</summary>
     public async ValueTask WaitUntilVisibleAsync(long executionId, CancellationToken cancellationToken = default)
     {
         try
         {
-            await FlushAsync(executionId, cancellationToken).WaitAsync(_options.ControlTimeout, _time, cancellationToken).ConfigureAwait(false);
+            // Other hosts find an execution by what its first batch wrote: the summary and the owner, with the first events.
+            await FlushAsync(executionId, cancellationToken, upTo: 1).WaitAsync(_options.ControlTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

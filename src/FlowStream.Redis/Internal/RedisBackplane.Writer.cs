@@ -146,7 +146,10 @@ internal sealed partial class RedisBackplane
     }
 
     /// <summary>Waits until every event of <paramref name="executionId"/> published so far is in Redis.</summary>
-    internal Task FlushAsync(long executionId, CancellationToken cancellationToken)
+    /// <param name="executionId">The execution.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="upTo">Waits only until Redis has the events up to this sequence number (1: the execution is known there).</param>
+    internal Task FlushAsync(long executionId, CancellationToken cancellationToken, long? upTo = null)
     {
         if (!_pending.TryGetValue(executionId, out var pending))
         {
@@ -157,13 +160,14 @@ internal sealed partial class RedisBackplane
         bool schedule;
         lock (pending.Gate)
         {
-            if (pending.Done || pending.Acknowledged >= pending.LastAppended)
+            // Up to what was published before the call (or less): events published meanwhile do not hold the caller up.
+            var target = Math.Min(upTo ?? pending.LastAppended, pending.LastAppended);
+            if (pending.Done || pending.Acknowledged >= target)
             {
                 return Task.CompletedTask;
             }
 
-            // Up to what was published before the call: events published meanwhile do not hold the caller up.
-            pending.FlushWaiters.Add((pending.LastAppended, waiter));
+            pending.FlushWaiters.Add((target, waiter));
             schedule = !pending.Scheduled;
             pending.Scheduled = true;
         }

@@ -33,7 +33,8 @@ public interface IExecutionDirectory
     /// FlowStream.AspNetCore call it before the id goes out. The local directory completes at once; a backplane waits for the
     /// execution's first events to reach the shared store, within a bound of its own (FlowStream.Redis:
     /// <c>FlowStreamRedisOptions.ControlTimeout</c>). When the store cannot take them in time it completes anyway: the execution
-    /// runs here regardless, and the other hosts find it once its events arrive.
+    /// runs here regardless, and the other hosts find it once its events arrive. A decorator of a directory must forward it: the
+    /// default implementation completes at once.
     /// </summary>
     /// <param name="executionId">An execution started on this host.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
