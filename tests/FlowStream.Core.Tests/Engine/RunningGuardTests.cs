@@ -44,6 +44,7 @@ public class RunningGuardTests
         canceled.Should().BeTrue("the cancel was accepted");
         var all = await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events");
         all.StatusOf("Skipped").Should().Be("skipped");
+        all.After("Skipped").TryGetProperty("continuedOnFail", out _).Should().BeFalse("a skipped node did not fail");
         all.StatusOf("Work").Should().Be("success");
         all.FinishedStatus().Should().Be("success");
     }
@@ -278,6 +279,238 @@ public class RunningGuardTests
         (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
         calls.Should().Be(2);
         execution.ErrorMessage.Should().Be("sync boom");
+    }
+
+    [Fact]
+    public async Task Control_IsIdempotent_AndRefusedOnceFinished()
+    {
+        IWorkflowEngine? engine = null;
+        var answers = new List<bool>();
+        await using var host = TestEngine.Create(b => b.AddNode("control", (context, _) =>
+        {
+            // From inside a running node, so the execution cannot end between the calls.
+            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            answers.AddRange([self!.Resume(), self.Pause(), self.Pause(), self.Resume(), self.Resume(), self.Cancel(), self.Cancel()]);
+            return ValueTask.FromResult(NodeResult.Success(context.Input));
+        }));
+        engine = host.Engine;
+        var execution = host.Engine.Start(new WorkflowBuilder("c").AddNode("Control", "control").AddNode("Next", "noOp").Chain("Control", "Next").Build());
+
+        await execution.Completion.WithTimeout("the execution");
+
+        answers.Should().Equal([true, true, true, true, true, true, true], "each is in effect already or applied");
+        execution.Cancel().Should().BeFalse();
+        execution.Pause().Should().BeFalse();
+        execution.Resume().Should().BeFalse();
+        var events = await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events");
+        events.Count(e => e.Type == ExecutionEventTypes.ExecutionPaused).Should().Be(1);
+        events.Count(e => e.Type == ExecutionEventTypes.ExecutionResumed).Should().Be(1);
+        events.FinishedStatus().Should().Be("canceled");
+    }
+
+    [Fact]
+    public async Task AFailedExecution_NamesItsFailedNode_InExecutionFinished()
+    {
+        await using var host = TestEngine.Create(b => b.AddNode("fail", (_, _) => ValueTask.FromResult(NodeResult.Failure("broke"))));
+        var flow = new WorkflowBuilder("f").AddNode("Start", "manualTrigger").AddNode("Fail", "fail").Chain("Start", "Fail").Build();
+
+        var events = await host.RunAsync(flow);
+
+        var error = events[^1].Data.GetProperty("error");
+        error.GetProperty("message").GetString().Should().Be("broke");
+        error.GetProperty("nodeName").GetString().Should().Be("Fail");
+    }
+
+    [Fact]
+    public async Task TheByteBudget_CancelsANodeThatIsStillRunning()
+    {
+        var payload = ExecutionEventTestExtensions.Json($$"""{"text":"{{new string('x', 2_000)}}"}""");
+        await using var host = TestEngine.Create(
+            b => b.AddNode("chatty", async (context, ct) =>
+            {
+                // Reports until it is stopped: only the engine's cancellation ends it.
+                while (true)
+                {
+                    context.ReportProgress(payload);
+                    await Task.Yield();
+                    ct.ThrowIfCancellationRequested();
+                }
+            }),
+            o => o.MaxExecutionBytes = 50_000);
+
+        var execution = host.Engine.Start(new WorkflowBuilder("chatty").AddNode("Chatty", "chatty").Build());
+
+        (await execution.Completion.WithTimeout("the execution over its budget to end")).Should().Be(ExecutionStatus.Error);
+        execution.ErrorMessage.Should().Contain("MaxExecutionBytes");
+    }
+
+    [Fact]
+    public async Task ANodesTime_CountsAllItsAttempts_AndTheWaitsBetween()
+    {
+        var calls = 0;
+        await using var host = TestEngine.Create(b => b.AddNode("flaky", (context, _) =>
+            ValueTask.FromResult(Interlocked.Increment(ref calls) == 1 ? NodeResult.Failure("once") : NodeResult.Success(context.Input))));
+        var flow = new WorkflowBuilder("t").AddNode(new NodeDefinition { Name = "Flaky", Type = "flaky", Retry = new NodeRetryPolicy { MaxTries = 2, WaitMs = 1_000 } }).Build();
+        var execution = host.Engine.Start(flow);
+        var events = host.CollectAsync(execution.Id, cancellationToken: Ct);
+
+        await host.Timers.NextTimerAsync(t => t == TimeSpan.FromSeconds(1), "the retry's wait");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var all = await events.WithTimeout("the execution");
+        all.After("Flaky").GetProperty("attempt").GetInt32().Should().Be(2);
+        all.After("Flaky").GetProperty("executionTimeMs").GetInt64().Should().Be(1_000, "the node ran from its first attempt's start to its second's end");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnEarlierAttemptsContext_CannotReportProgress_DuringTheNextAttempt(bool withTimeout)
+    {
+        NodeExecutionContext? first = null;
+        await using var host = TestEngine.Create(b => b.AddNode("twice", (context, _) =>
+        {
+            if (context.Attempt == 1)
+            {
+                first = context;
+                throw new InvalidOperationException("first attempt");
+            }
+
+            first!.ReportProgress(ExecutionEventTestExtensions.Json("""{"late":true}"""));
+            context.ReportProgress(ExecutionEventTestExtensions.Json("""{"now":true}"""));
+            return ValueTask.FromResult(NodeResult.Success(context.Input));
+        }));
+        var flow = new WorkflowBuilder("a").AddNode(new NodeDefinition
+        {
+            Name = "Twice",
+            Type = "twice",
+            Retry = new NodeRetryPolicy { MaxTries = 2 },
+            TimeoutMs = withTimeout ? 60_000 : null,
+        }).Build();
+
+        var events = await host.RunAsync(flow);
+
+        events.FinishedStatus().Should().Be("success");
+        events.Where(e => e.Type == ExecutionEventTypes.NodeExecutionProgress).Select(e => e.Data.GetProperty("data").GetRawText())
+            .Should().Equal(["""{"now":true}"""], "the first attempt ended when it threw");
+    }
+
+    [Fact]
+    public async Task ANodesTimeout_CancelsTheTokenItsHandlerWasGiven()
+    {
+        var handlerSawCancel = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = TestEngine.Create(b => b.AddNode("slow", async (context, ct) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                handlerSawCancel.TrySetResult();
+                throw;
+            }
+
+            return NodeResult.Success(context.Input);
+        }));
+        var flow = new WorkflowBuilder("t").AddNode(new NodeDefinition { Name = "Slow", Type = "slow", TimeoutMs = 1_000 }).Build();
+        var execution = host.Engine.Start(flow);
+
+        await host.Timers.NextTimerAsync(t => t == TimeSpan.FromSeconds(1), "the node's timeout");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
+        execution.ErrorMessage.Should().Be("Node 'Slow' timed out after 1000 ms");
+        await handlerSawCancel.Task.WithTimeout("the handler's token to fire");
+    }
+
+    [Fact]
+    public async Task ACancel_WhileANodeWithATimeoutRuns_IsACancel_NotATimeout()
+    {
+        await using var host = TestEngine.Create(b => b.AddNode("slow", async (context, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return NodeResult.Success(context.Input);
+        }));
+        var flow = new WorkflowBuilder("t").AddNode(new NodeDefinition { Name = "Slow", Type = "slow", TimeoutMs = 60_000 }).Build();
+        var execution = host.Engine.Start(flow);
+        var events = host.CollectAsync(execution.Id, cancellationToken: Ct);
+        await host.Engine.SubscribeAsync(execution.Id, 0, Ct).FirstAsync(e => e.Type == ExecutionEventTypes.NodeExecutionBefore, Ct).AsTask().WithTimeout("Slow to start");
+
+        execution.Cancel().Should().BeTrue();
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Canceled);
+        var all = await events.WithTimeout("the events");
+        all.StatusOf("Slow").Should().Be("canceled");
+        all.ErrorOf("Slow").Should().Be("Node 'Slow' was canceled.");
+    }
+
+    [Fact]
+    public async Task ANodeThatCancelsItsExecutionThenFails_IsCanceled_NotRetried()
+    {
+        IWorkflowEngine? engine = null;
+        await using var host = TestEngine.Create(b => b.AddNode("cancelThenFail", (context, _) =>
+        {
+            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            self!.Cancel();
+            return ValueTask.FromResult(NodeResult.Failure("after the cancel"));
+        }));
+        engine = host.Engine;
+        var flow = new WorkflowBuilder("c").AddNode(new NodeDefinition { Name = "Node", Type = "cancelThenFail", Retry = new NodeRetryPolicy { MaxTries = 3 } }).Build();
+
+        var events = await host.RunAsync(flow);
+
+        events.Should().NotContain(e => e.Type == ExecutionEventTypes.NodeExecutionRetry);
+        events.StatusOf("Node").Should().Be("canceled");
+        events.FinishedStatus().Should().Be("canceled");
+    }
+
+    [Fact]
+    public async Task AnExceptionWithoutAMessage_IsDescribedByItsType()
+    {
+        await using var host = TestEngine.Create(b => b.AddNode("mute", (_, _) => throw new InvalidOperationException("")));
+
+        var events = await host.RunAsync(new WorkflowBuilder("m").AddNode("Mute", "mute").Build());
+
+        events.ErrorOf("Mute").Should().Be("InvalidOperationException");
+    }
+
+    [Fact]
+    public async Task ARunningExecutionsEvents_CountTowardsTheRetainedBytes_EvictingFinishedOnesWhileItRuns()
+    {
+        var payload = ExecutionEventTestExtensions.Json($$"""{"text":"{{new string('x', 10_000)}}"}""");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = TestEngine.Create(
+            b => b.AddNode("big", async (context, _) =>
+            {
+                // 15 × 10 KB of progress, then wait: more than 64 KiB, so the host learns of it before the node ends.
+                for (var i = 0; i < 15; i++)
+                {
+                    context.ReportProgress(payload);
+                }
+
+                await release.Task;
+                return NodeResult.Success(context.Input);
+            }),
+            o => o.MaxRetainedBytes = 100_000);
+        var small = host.Engine.Start(new WorkflowBuilder("small").AddNode("A", "noOp").Build());
+        await small.Completion.WithTimeout("the small execution");
+        host.Engine.TryGetExecution(small.Id, out _).Should().BeTrue("it fits in the budget");
+
+        var big = host.Engine.Start(new WorkflowBuilder("big").AddNode("Big", "big").Build());
+        var progress = 0;
+        await foreach (var e in host.Engine.SubscribeAsync(big.Id, 0, Ct))
+        {
+            if (e.Type == ExecutionEventTypes.NodeExecutionProgress && ++progress == 15)
+            {
+                break;
+            }
+        }
+
+        host.Engine.TryGetExecution(small.Id, out _).Should().BeFalse("the running execution's 150 KB pushed the host over MaxRetainedBytes, so the oldest finished one went");
+        host.Engine.TryGetExecution(big.Id, out _).Should().BeTrue("a running execution is never evicted");
+        release.SetResult();
+        (await big.Completion.WithTimeout("the big execution")).Should().Be(ExecutionStatus.Success);
     }
 
     public sealed class CountingHandler : INodeHandler
