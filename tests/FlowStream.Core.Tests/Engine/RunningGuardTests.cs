@@ -314,11 +314,98 @@ public class RunningGuardTests
         await using var host = TestEngine.Create(b => b.AddNode("fail", (_, _) => ValueTask.FromResult(NodeResult.Failure("broke"))));
         var flow = new WorkflowBuilder("f").AddNode("Start", "manualTrigger").AddNode("Fail", "fail").Chain("Start", "Fail").Build();
 
-        var events = await host.RunAsync(flow);
+        var execution = host.Engine.Start(flow);
+        await execution.Completion.WithTimeout("the execution");
+        var events = await host.CollectAsync(execution.Id, cancellationToken: Ct).WithTimeout("the events");
 
         var error = events[^1].Data.GetProperty("error");
         error.GetProperty("message").GetString().Should().Be("broke");
         error.GetProperty("nodeName").GetString().Should().Be("Fail");
+        execution.GetSnapshot().FailedNodeName.Should().Be("Fail");
+        execution.ErrorMessage.Should().Be("broke");
+    }
+
+    [Fact]
+    public async Task Fail_IsIdempotent_KeepsTheFirstMessage_AndACancelAfterItDoesNotTurnItIntoACancellation()
+    {
+        IWorkflowEngine? engine = null;
+        var answers = new List<bool>();
+        await using var host = TestEngine.Create(b => b.AddNode("failSelf", (context, _) =>
+        {
+            // From inside a running node, so the execution cannot end between the calls.
+            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            answers.AddRange([self!.Fail("first"), self.Fail("second"), self.Cancel()]);
+            return ValueTask.FromResult(NodeResult.Success(context.Input));
+        }));
+        engine = host.Engine;
+        var execution = host.Engine.Start(new WorkflowBuilder("f").AddNode("Node", "failSelf").AddNode("Next", "noOp").Chain("Node", "Next").Build());
+
+        (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
+        answers.Should().Equal([true, true, true]);
+        execution.ErrorMessage.Should().Be("first");
+        execution.GetSnapshot().FailedNodeName.Should().BeNull("the host failed it, not a node");
+        execution.Fail("late").Should().BeFalse("it has finished");
+    }
+
+    [Fact]
+    public async Task AnOperationCanceledException_OfTheHandlersOwn_IsAnError_NotATimeoutOrACancel()
+    {
+        await using var host = TestEngine.Create(b => b.AddNode("own", async (_, _) =>
+        {
+            await Task.Yield();
+            throw new OperationCanceledException("the handler's own");
+        }));
+        var flow = new WorkflowBuilder("o").AddNode(new NodeDefinition { Name = "Own", Type = "own", TimeoutMs = 60_000 }).Build();
+
+        var events = await host.RunAsync(flow);
+
+        events.StatusOf("Own").Should().Be("error");
+        events.ErrorOf("Own").Should().Be("the handler's own");
+    }
+
+    [Fact]
+    public async Task AContinuedErrorsOutput_KeepsItsTextUnescaped()
+    {
+        await using var host = TestEngine.Create(b => b.AddNode("fail", (_, _) => ValueTask.FromResult(NodeResult.Failure("café<b>"))));
+        var flow = new WorkflowBuilder("u").AddNode(new NodeDefinition { Name = "Fail", Type = "fail", ContinueOnFail = true }).Build();
+        var execution = host.Engine.Start(flow);
+
+        await execution.Completion.WithTimeout("the execution");
+
+        execution.TryGetNodeOutput("Fail", out var output).Should().BeTrue();
+        output.GetRawText().Should().Contain("café<b>");
+    }
+
+    [Fact]
+    public async Task RetainedBytes_CountInputsEventsAndOutputs_AndEvictionGivesBackWhatItTook()
+    {
+        // Each execution holds about 30 KB of input, 60 KB of events (four 10 KB progress events and its 20 KB output) and its
+        // 20 KB output: about 111 KB. Under 280 KB two fit, three do not, so after every start the two newest remain.
+        var progress = ExecutionEventTestExtensions.Json($$"""{"text":"{{new string('p', 10_000)}}"}""");
+        var output = ExecutionEventTestExtensions.Json($$"""{"text":"{{new string('o', 20_000)}}"}""");
+        var input = ExecutionEventTestExtensions.Json($$"""{"text":"{{new string('i', 30_000)}}"}""");
+        await using var host = TestEngine.Create(
+            b => b.AddNode("heavy", (context, _) =>
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    context.ReportProgress(progress);
+                }
+
+                return ValueTask.FromResult(NodeResult.Success(output));
+            }),
+            o => o.MaxRetainedBytes = 280_000);
+        var flow = new WorkflowBuilder("heavy").AddNode("Heavy", "heavy").Build();
+        var ids = new List<long>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var execution = host.Engine.Start(flow, new ExecutionRequest { InputData = input });
+            (await execution.Completion.WithTimeout($"execution {i + 1}")).Should().Be(ExecutionStatus.Success);
+            ids.Add(execution.Id);
+            var retained = ids.Where(id => host.Engine.TryGetExecution(id, out _)).ToList();
+            retained.Should().Equal(ids.TakeLast(2), $"after execution {i + 1} the two newest fit and a third does not");
+        }
     }
 
     [Fact]
