@@ -102,6 +102,7 @@ public class RunningGuardTests
         finished.Data.GetProperty("status").GetString().Should().Be("canceled");
         finished.Data.TryGetProperty("error", out _).Should().BeFalse("a canceled execution carries no error, not even that of a node that failed before the cancel");
         execution.ErrorMessage.Should().BeNull();
+        execution.GetSnapshot().FailedNodeName.Should().BeNull();
     }
 
     [Fact]
@@ -598,6 +599,30 @@ public class RunningGuardTests
         host.Engine.TryGetExecution(big.Id, out _).Should().BeTrue("a running execution is never evicted");
         release.SetResult();
         (await big.Completion.WithTimeout("the big execution")).Should().Be(ExecutionStatus.Success);
+    }
+
+    [Fact]
+    public async Task EveryPublishedEvent_IsCountedOnTheHostsMeter()
+    {
+        await using var host = TestEngine.Create();
+        var scope = host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        long published = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Name == "flowstream.events.published")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref published, value));
+        listener.Start();
+
+        var events = await host.RunAsync(new WorkflowBuilder("m").AddNode("A", "noOp").AddNode("B", "noOp").Chain("A", "B").Build());
+
+        Interlocked.Read(ref published).Should().Be(events.Count);
     }
 
     public sealed class CountingHandler : INodeHandler
