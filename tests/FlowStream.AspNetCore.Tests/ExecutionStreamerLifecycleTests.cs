@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Text;
 using FlowStream.AspNetCore.Internal;
@@ -19,7 +18,7 @@ namespace FlowStream.AspNetCore.Tests;
 public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
 {
     private readonly Gates _gates = new();
-    private readonly CapturingLogger _logger = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private readonly ServiceProvider _services;
     private readonly IWorkflowEngine _engine;
     private readonly ActiveReaders _readers;
@@ -48,7 +47,7 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
         var events = await _engine.SubscribeAsync(execution.Id, 0, Ct).ToListAsync(Ct);
         body.Text.Should().Be(string.Concat(events.Select(e => $"id: {e.Sequence}\ndata: {e}\n\n")));
         events[^1].Sequence.Should().Be(last);
-        _logger.Lines.Should().Contain($"2001 Stream of execution {execution.Id} opened after event 0.")
+        _logs.Messages.Should().Contain($"2001 Stream of execution {execution.Id} opened after event 0.")
             .And.Contain($"2002 Stream of execution {execution.Id} completed after event {last}.");
         _readers.Count.Should().Be(0);
         context.Response.Headers.CacheControl.ToString().Should().Be("no-cache");
@@ -74,7 +73,7 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
 
         _readers.Count.Should().Be(0, "the parked read's subscription is disposed");
         var outcome = cancelOnDisconnect ? "was canceled" : "goes on";
-        _logger.Lines.Should().Contain($"2003 The client of execution {execution.Id}'s stream disconnected after event {after}; the execution {outcome}.");
+        _logs.Messages.Should().Contain($"2003 The client of execution {execution.Id}'s stream disconnected after event {after}; the execution {outcome}.");
         if (cancelOnDisconnect)
         {
             (await execution.Completion.WithTimeout("the canceled execution")).Should().Be(ExecutionStatus.Canceled);
@@ -97,7 +96,7 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
         await Streamer().StreamAsync(context, execution.Id, execution, 0, cancelOnDisconnect: true).WithTimeout("the stream");
         await abort.CancelAsync();
 
-        _logger.Lines.Should().NotContain(line => line.StartsWith("2003 ", StringComparison.Ordinal));
+        _logs.Messages.Should().NotContain(line => line.StartsWith("2003 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -110,13 +109,13 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
         using var stopping = new CancellationTokenSource();
 
         // local: null, as for an execution another host runs.
-        var streaming = new ExecutionStreamer(_services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logger, stopping.Token)
+        var streaming = new ExecutionStreamer(_services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logs.CreateLogger("FlowStream.AspNetCore"), stopping.Token)
             .StreamAsync(context, execution.Id, null, after - 1, cancelOnDisconnect: true);
         await stopping.CancelAsync();
         await streaming.WithTimeout("the stream to end on shutdown");
 
         body.Text.Should().StartWith($"id: {after}\ndata: ", "the event it had was sent; then it ended").And.NotContain("executionFinished");
-        _logger.Lines.Should().Contain($"2006 The host is stopping: the stream of execution {execution.Id}, which does not run on this host, ended after event {after} without executionFinished; its client re-attaches elsewhere.");
+        _logs.Messages.Should().Contain($"2006 The host is stopping: the stream of execution {execution.Id}, which does not run on this host, ended after event {after} without executionFinished; its client re-attaches elsewhere.");
         _readers.Count.Should().Be(0);
         execution.Status.Should().Be(ExecutionStatus.Running, "the stream's end does not touch an execution that runs elsewhere");
         _gates.Release("Gate");
@@ -132,14 +131,14 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
         using var stopping = new CancellationTokenSource();
         await stopping.CancelAsync();
 
-        var streaming = new ExecutionStreamer(_services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logger, stopping.Token)
+        var streaming = new ExecutionStreamer(_services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logs.CreateLogger("FlowStream.AspNetCore"), stopping.Token)
             .StreamAsync(context, execution.Id, execution, 0, cancelOnDisconnect: false);
         streaming.IsCompleted.Should().BeFalse("the execution runs here: its stream ends with its executionFinished");
         _gates.Release("Gate");
         await streaming.WithTimeout("the stream");
 
         body.Text.Should().Contain("executionFinished");
-        _logger.Lines.Should().Contain(line => line.StartsWith("2002 ", StringComparison.Ordinal));
+        _logs.Messages.Should().Contain(line => line.StartsWith("2002 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -152,7 +151,7 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
         var (context, body, abort) = NewContext();
         var options = new ExecutionStreamOptions { HeartbeatInterval = TimeSpan.FromSeconds(15) };
 
-        var streaming = new ExecutionStreamer(_services.GetRequiredService<IExecutionEventReader>(), options, time, _logger).StreamAsync(context, execution.Id, execution, after, false);
+        var streaming = new ExecutionStreamer(_services.GetRequiredService<IExecutionEventReader>(), options, time, _logs.CreateLogger("FlowStream.AspNetCore")).StreamAsync(context, execution.Id, execution, after, false);
         time.Advance(TimeSpan.FromSeconds(14));
         body.Text.Should().BeEmpty("nothing was sent before the interval passed");
         time.Advance(TimeSpan.FromSeconds(1));
@@ -175,7 +174,7 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
         await execution.Completion.WithTimeout("the execution");
         var (context, _, _) = NewContext();
 
-        await new ExecutionStreamer(services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logger)
+        await new ExecutionStreamer(services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logs.CreateLogger("FlowStream.AspNetCore"))
             .StreamAsync(context, execution.Id, execution, 0, false).WithTimeout("the stream");
 
         context.Response.StatusCode.Should().Be(StatusCodes.Status410Gone);
@@ -190,7 +189,7 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
 
     private WorkflowExecution StartGated() => _engine.Start(Flows.Gated);
 
-    private ExecutionStreamer Streamer() => new(_services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logger);
+    private ExecutionStreamer Streamer() => new(_services.GetRequiredService<IExecutionEventReader>(), new ExecutionStreamOptions(), TimeProvider.System, _logs.CreateLogger("FlowStream.AspNetCore"));
 
     private async Task WaitForGateAsync(long executionId)
         => await _engine.SubscribeAsync(executionId, 0, Ct).FirstAsync(e => e.Type == ExecutionEventTypes.NodeExecutionBefore && e.Data.GetProperty("nodeName").GetString() == "Gate", Ct).AsTask().WithTimeout("Gate to start");
@@ -302,20 +301,5 @@ public sealed class ExecutionStreamerLifecycleTests : IAsyncDisposable
 
             public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
         }
-    }
-
-    private sealed class CapturingLogger : ILogger
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> Lines => _lines.ToArray();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => _lines.Enqueue($"{eventId.Id} {formatter(state, exception)}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using FlowStream.AspNetCore.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ public class TokenLoggingTests
     [Fact]
     public async Task Tokens_InHeaders_AppearInNoLogLineAndNoEvent()
     {
-        var logs = new CapturingProvider();
+        var logs = new CapturingLoggerProvider();
         var gates = new Gates();
         await using var server = await TestServer.StartAsync(b =>
         {
@@ -42,31 +41,5 @@ public class TokenLoggingTests
         logs.Lines.Should().NotBeEmpty("the test captures at Trace level");
         logs.Lines.Should().NotContain(line => line.Contains(token, StringComparison.Ordinal) || line.Contains(share, StringComparison.Ordinal));
         sse.Raw.Should().NotContain(token).And.NotContain(share);
-    }
-
-    private sealed class CapturingProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope: {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-                => lines.Enqueue($"{category} {logLevel} {eventId}: {formatter(state, exception)} {state} {exception}");
-        }
     }
 }
