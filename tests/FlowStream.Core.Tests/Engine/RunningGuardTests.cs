@@ -18,16 +18,14 @@ public class RunningGuardTests
     [Fact]
     public async Task ACancel_AsTheLastNodeSucceeds_EndsInSuccess_SkippedBranchesCountingAsPassed()
     {
-        IWorkflowEngine? engine = null;
         var canceled = false;
         await using var host = TestEngine.Create(b => b.AddNode("cancelSelf", (context, _) =>
         {
             // The cancel lands while the last node completes (synchronously, so the engine takes its success): every node passed.
-            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            var self = Self(context);
             canceled = self!.Cancel();
             return ValueTask.FromResult(NodeResult.Success(context.Input));
         }));
-        engine = host.Engine;
         var flow = new WorkflowBuilder("late-cancel")
             .AddNode("Start", "manualTrigger")
             .AddNode("If", "if", OverHundred)
@@ -52,14 +50,12 @@ public class RunningGuardTests
     [Fact]
     public async Task ACancel_AsANodeSucceeds_WithNodesLeft_EndsCanceled()
     {
-        IWorkflowEngine? engine = null;
         await using var host = TestEngine.Create(b => b.AddNode("cancelSelf", (context, _) =>
         {
-            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            var self = Self(context);
             self!.Cancel();
             return ValueTask.FromResult(NodeResult.Success(context.Input));
         }));
-        engine = host.Engine;
         var flow = new WorkflowBuilder("cancel").AddNode("Work", "cancelSelf").AddNode("Next", "noOp").Chain("Work", "Next").Build();
 
         var execution = host.Engine.Start(flow);
@@ -285,16 +281,14 @@ public class RunningGuardTests
     [Fact]
     public async Task Control_IsIdempotent_AndRefusedOnceFinished()
     {
-        IWorkflowEngine? engine = null;
         var answers = new List<bool>();
         await using var host = TestEngine.Create(b => b.AddNode("control", (context, _) =>
         {
             // From inside a running node, so the execution cannot end between the calls.
-            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            var self = Self(context);
             answers.AddRange([self!.Resume(), self.Pause(), self.Pause(), self.Resume(), self.Resume(), self.Cancel(), self.Cancel()]);
             return ValueTask.FromResult(NodeResult.Success(context.Input));
         }));
-        engine = host.Engine;
         var execution = host.Engine.Start(new WorkflowBuilder("c").AddNode("Control", "control").AddNode("Next", "noOp").Chain("Control", "Next").Build());
 
         await execution.Completion.WithTimeout("the execution");
@@ -329,16 +323,14 @@ public class RunningGuardTests
     [Fact]
     public async Task Fail_IsIdempotent_KeepsTheFirstMessage_AndACancelAfterItDoesNotTurnItIntoACancellation()
     {
-        IWorkflowEngine? engine = null;
         var answers = new List<bool>();
         await using var host = TestEngine.Create(b => b.AddNode("failSelf", (context, _) =>
         {
             // From inside a running node, so the execution cannot end between the calls.
-            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            var self = Self(context);
             answers.AddRange([self!.Fail("first"), self.Fail("second"), self.Cancel()]);
             return ValueTask.FromResult(NodeResult.Success(context.Input));
         }));
-        engine = host.Engine;
         var execution = host.Engine.Start(new WorkflowBuilder("f").AddNode("Node", "failSelf").AddNode("Next", "noOp").Chain("Node", "Next").Build());
 
         (await execution.Completion.WithTimeout("the execution")).Should().Be(ExecutionStatus.Error);
@@ -536,14 +528,12 @@ public class RunningGuardTests
     [Fact]
     public async Task ANodeThatCancelsItsExecutionThenFails_IsCanceled_NotRetried()
     {
-        IWorkflowEngine? engine = null;
         await using var host = TestEngine.Create(b => b.AddNode("cancelThenFail", (context, _) =>
         {
-            engine!.TryGetExecution(context.ExecutionId, out var self).Should().BeTrue();
+            var self = Self(context);
             self!.Cancel();
             return ValueTask.FromResult(NodeResult.Failure("after the cancel"));
         }));
-        engine = host.Engine;
         var flow = new WorkflowBuilder("c").AddNode(new NodeDefinition { Name = "Node", Type = "cancelThenFail", Retry = new NodeRetryPolicy { MaxTries = 3 } }).Build();
 
         var events = await host.RunAsync(flow);
@@ -624,6 +614,12 @@ public class RunningGuardTests
 
         Interlocked.Read(ref published).Should().Be(events.Count);
     }
+
+    /// <summary>The execution a node runs in, as a handler can find it (the engine is a service of its scope).</summary>
+    private static WorkflowExecution Self(NodeExecutionContext context)
+        => context.Services.GetRequiredService<IWorkflowEngine>().TryGetExecution(context.ExecutionId, out var execution)
+            ? execution
+            : throw new InvalidOperationException($"Execution {context.ExecutionId} is not running here.");
 
     public sealed class CountingHandler : INodeHandler
     {
